@@ -1,0 +1,78 @@
+//! The run store: SQLite in WAL mode, one file per workspace.
+//!
+//! A run's texts are written one step (generation) per transaction, so killing the process
+//! loses at most the step in flight; the replay cache is written call by call, so even that
+//! step's finished calls survive.
+
+mod llm_calls;
+mod runs;
+mod schema;
+mod texts;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+pub use runs::{NewRun, RunRecord, RunStatus};
+pub use schema::SCHEMA_VERSION;
+pub use texts::{AgentRow, TextRow};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("run store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the workspace directory {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the run store uses schema version {found}, newer than this evolab supports ({supported}); upgrade evolab")]
+    TooNew { found: i64, supported: i64 },
+    #[error("no run named {0:?} in this workspace; `evolab list` shows the runs")]
+    NoSuchRun(String),
+    #[error("run store holds invalid data: {0}")]
+    Corrupt(String),
+}
+
+pub struct RunStore {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl RunStore {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL keeps a committed generation even across power loss, at a cost of one fsync
+        // per generation, which is negligible next to LLM calls.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        schema::migrate(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back),
+        // so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+pub(crate) fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
