@@ -1,0 +1,143 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "evolab", version, about = "Run, resume and export LLM-population experiments (culture, telephone)")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args)]
+pub struct Global {
+    /// Workspace directory holding the run store [default: $EVOLAB_HOME, else the XDG data dir]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Where registry models are cached [default: $EVOLAB_MODELS, else the XDG cache dir]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub models_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Start a run from a config file or a preset
+    Run(RunArgs),
+    /// Finish an interrupted run; finished calls are replayed, not repeated
+    Resume {
+        /// Run id (see `evolab list`)
+        run: String,
+    },
+    /// List the runs of the workspace
+    List,
+    /// Print a run's texts by generation and agent
+    Show(ShowArgs),
+    /// Write a run's texts as JSONL, CSV or Parquet (one row per text)
+    Export(ExportArgs),
+    /// List the built-in presets
+    Presets,
+    /// Manage model files
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
+    /// Measure generation throughput
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Experiment config (TOML)
+    #[arg(required_unless_present = "preset", conflicts_with = "preset")]
+    pub config: Option<PathBuf>,
+    /// Run a built-in preset instead (`evolab presets` lists them)
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Override the config's master seed
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Check the config and print the resolved version without running anything
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    pub run: String,
+    /// Only this generation
+    #[arg(long)]
+    pub generation: Option<u32>,
+    /// Only this repetition
+    #[arg(long)]
+    pub repetition: Option<u32>,
+    /// Only this agent (telephone: chain)
+    #[arg(long)]
+    pub agent: Option<u32>,
+    /// Also print the prompt sent for each text
+    #[arg(long)]
+    pub prompts: bool,
+    /// Print the manifest and resolved config instead of the texts
+    #[arg(long)]
+    pub manifest: bool,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    pub run: String,
+    /// jsonl, csv or parquet
+    #[arg(long, default_value = "jsonl")]
+    pub format: String,
+    /// Output file [default: <home>/exports/<run>.<format>]
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum ModelCommand {
+    /// Download, assemble and verify a registry model (default: the embedded default)
+    Fetch { name: Option<String> },
+    /// List registry models and whether they are installed
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Tokens/s of one culture generation, batched versus one request at a time
+    Generation(BenchArgs),
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Agent counts to measure, comma-separated
+    #[arg(long, value_delimiter = ',', default_value = "1,4,16,32")]
+    pub agents: Vec<u32>,
+    /// Tokens generated per agent
+    #[arg(long, default_value_t = 64)]
+    pub max_tokens: u32,
+    /// llama.cpp threads
+    #[arg(long, default_value_t = 1)]
+    pub threads: u32,
+    /// Context per sequence, in tokens
+    #[arg(long, default_value_t = 2048)]
+    pub context: u32,
+    /// Which modes to run
+    #[arg(long, value_enum, default_value = "both")]
+    pub mode: BenchMode,
+    /// Model (registry name or .gguf path)
+    #[arg(long, default_value = "gemma3-270m")]
+    pub model: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchMode {
+    Batched,
+    Sequential,
+    Both,
+}

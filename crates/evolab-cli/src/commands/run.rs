@@ -1,0 +1,112 @@
+//! `evolab run` and `evolab resume`.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use evolab_core::RunStatus;
+use evolab_culture::session::{self, check_same_engine, create_run, execute, load_run};
+use evolab_culture::RunConfig;
+
+use crate::cli::RunArgs;
+use crate::commands::build_info;
+use crate::progress::RunProgress;
+use crate::workspace::Workspace;
+
+fn load_config(args: &RunArgs) -> anyhow::Result<RunConfig> {
+    let (config, base_dir) = match (&args.config, &args.preset) {
+        (_, Some(preset)) => {
+            let text = crate::presets::find(preset).map_err(anyhow::Error::msg)?;
+            let config = RunConfig::parse(text, &format!("preset {preset}"))?;
+            (config, std::env::current_dir()?)
+        }
+        (Some(path), None) => {
+            let (config, _) = evolab_core::load_toml::<RunConfig>(path)?;
+            let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+            (config, dir)
+        }
+        (None, None) => bail!("give a config file or --preset NAME"),
+    };
+    let mut config = config;
+    if let Some(seed) = args.seed {
+        config.seed = Some(seed);
+    }
+    let origin = args
+        .config
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| format!("preset {}", args.preset.as_deref().unwrap_or("")));
+    config
+        .resolve(&base_dir)
+        .map_err(|e| anyhow::anyhow!("invalid config {origin}: {e}"))
+}
+
+pub fn start(ws: &Workspace, args: &RunArgs) -> anyhow::Result<()> {
+    let config = load_config(args)?;
+    if args.dry_run {
+        print!("{}", config.to_toml());
+        return Ok(());
+    }
+    let store = ws.store()?;
+    let engine = evolab_llm::open_engine(&config.llm, &ws.models_dir)?;
+    let run_id = create_run(&store, &config, &engine, &build_info())?;
+    eprintln!(
+        "run {run_id}: {} {:?}, seed {}, engine {} ({}), workspace {}",
+        config.system.as_str(),
+        config.name,
+        config.seed(),
+        engine.engine.info().backend,
+        engine.engine.info().model,
+        ws.home.display()
+    );
+    finish(&store, &run_id, &config, engine)
+}
+
+pub fn resume(ws: &Workspace, run_id: &str) -> anyhow::Result<()> {
+    let store = ws.store()?;
+    let record = store.run(run_id)?;
+    match record.effective_status() {
+        RunStatus::Finished => {
+            eprintln!("run {run_id} is already finished");
+            return Ok(());
+        }
+        RunStatus::Running => bail!(
+            "run {run_id} is being worked on by process {} right now; wait for it or stop it first",
+            record.pid.unwrap_or(0)
+        ),
+        RunStatus::Interrupted | RunStatus::Failed => {}
+    }
+    let (config, manifest) = load_run(&store, run_id)?;
+    let engine = evolab_llm::open_engine(&config.llm, &ws.models_dir)?;
+    check_same_engine(&manifest, engine.engine.info())?;
+    if engine.prompt_style != manifest.prompt_style {
+        bail!("run {run_id} used prompt style {:?} but the engine now resolves to {:?}; set llm.prompt_style explicitly", manifest.prompt_style, engine.prompt_style);
+    }
+    session::record_resume(&store, run_id, &build_info())?;
+    eprintln!(
+        "resuming run {run_id} at generation {}/{}",
+        record.steps_done, record.steps_total
+    );
+    finish(&store, run_id, &config, engine)
+}
+
+fn finish(
+    store: &evolab_core::RunStore,
+    run_id: &str,
+    config: &RunConfig,
+    engine: evolab_llm::OpenedEngine,
+) -> anyhow::Result<()> {
+    let record = store.run(run_id)?;
+    let progress = RunProgress::new(record.steps_total, record.steps_done);
+    let outcome = execute(store, run_id, config, engine, &progress);
+    let summary = progress.finish();
+    match outcome {
+        Ok(()) => {
+            eprintln!("run {run_id} finished: {summary}");
+            println!("{run_id}");
+            Ok(())
+        }
+        Err(err) => Err(err).with_context(|| {
+            format!("run {run_id} stopped; every finished generation and call is saved. Fix the cause, then `evolab resume {run_id}`")
+        }),
+    }
+}
