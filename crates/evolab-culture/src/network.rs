@@ -75,7 +75,7 @@ impl NetworkConfig {
                 "network sequence: {generations} generations need at least as many agents (one agent writes per generation), got {agents} agents; set generations <= agents"
             )),
             Self::Caveman { cliques } => {
-                if cliques == 0 || agents % cliques != 0 {
+                if cliques == 0 || !agents.is_multiple_of(cliques) {
                     return Err(format!("network caveman: {agents} agents cannot be split into {cliques} equal cliques; choose agents as a multiple of cliques"));
                 }
                 if agents / cliques < 2 {
@@ -91,7 +91,7 @@ impl NetworkConfig {
                 Ok(())
             }
             Self::WattsStrogatz { k, p, .. } => {
-                if k % 2 != 0 || k == 0 || k >= agents {
+                if !k.is_multiple_of(2) || k == 0 || k >= agents {
                     return Err(format!("network watts_strogatz: k must be even, at least 2 and below the number of agents ({agents}), got {k}"));
                 }
                 if !(0.0..=1.0).contains(&p) {
