@@ -5,6 +5,7 @@ use evolab_llm::{PromptStyle, Request, Sampling};
 use serde::{Deserialize, Serialize};
 
 use crate::network::{Network, NetworkConfig};
+use crate::per_agent::PerAgent;
 use crate::population::{Action, History, Population, Work};
 use crate::prompts::{PromptEntry, PromptKind, PromptLibrary};
 use crate::render;
@@ -16,12 +17,12 @@ pub struct CultureConfig {
     pub agents: u32,
     pub generations: u32,
     pub network: NetworkConfig,
-    /// Instruction for agents with nothing to read (generation 0).
-    pub init: String,
-    /// Instruction for agents that read their neighbours' stories.
-    pub update: String,
+    /// Instruction for agents with nothing to read (generation 0): one name, or one per agent.
+    pub init: PerAgent,
+    /// Instruction for agents that read their neighbours' stories: one name, or one per agent.
+    pub update: PerAgent,
     /// One personality for every agent, or one per agent.
-    pub personalities: Vec<String>,
+    pub personalities: PerAgent,
 }
 
 impl Default for CultureConfig {
@@ -30,9 +31,9 @@ impl Default for CultureConfig {
             agents: 10,
             generations: 10,
             network: NetworkConfig::FullyConnected,
-            init: "storyteller".into(),
-            update: "combine-two-favourites".into(),
-            personalities: vec!["none".into()],
+            init: PerAgent::all("storyteller"),
+            update: PerAgent::all("combine-two-favourites"),
+            personalities: PerAgent::Each(vec!["none".into()]),
         }
     }
 }
@@ -45,13 +46,9 @@ impl CultureConfig {
         self.network
             .validate(self.agents, self.generations)
             .map_err(|e| format!("culture.{e}"))?;
-        let n = self.personalities.len();
-        if n != 1 && n != self.agents as usize {
-            return Err(format!(
-                "culture.personalities lists {n} names: give one (for every agent) or exactly {} (one per agent)",
-                self.agents
-            ));
-        }
+        self.init.validate("init", self.agents)?;
+        self.update.validate("update", self.agents)?;
+        self.personalities.validate("personalities", self.agents)?;
         for (kind, name) in self.prompt_names() {
             library.get(kind, name).map_err(|e| format!("culture: {e}"))?;
         }
@@ -59,24 +56,15 @@ impl CultureConfig {
     }
 
     pub fn prompt_names(&self) -> Vec<(PromptKind, &str)> {
-        let mut names = vec![
-            (PromptKind::Init, self.init.as_str()),
-            (PromptKind::Update, self.update.as_str()),
+        let kinds = [
+            (PromptKind::Init, &self.init),
+            (PromptKind::Update, &self.update),
+            (PromptKind::Personality, &self.personalities),
         ];
-        names.extend(
-            self.personalities
-                .iter()
-                .map(|p| (PromptKind::Personality, p.as_str())),
-        );
-        names
-    }
-
-    fn personality_of(&self, agent: usize) -> &str {
-        if self.personalities.len() == 1 {
-            &self.personalities[0]
-        } else {
-            &self.personalities[agent]
-        }
+        kinds
+            .into_iter()
+            .flat_map(|(kind, names)| names.names().into_iter().map(move |n| (kind, n)))
+            .collect()
     }
 }
 
@@ -87,8 +75,8 @@ pub struct CulturePopulation {
     master_seed: u64,
     style: PromptStyle,
     sampling: Sampling,
-    init: PromptEntry,
-    update: PromptEntry,
+    init: Vec<PromptEntry>,
+    update: Vec<PromptEntry>,
     personalities: Vec<PromptEntry>,
 }
 
@@ -105,18 +93,20 @@ impl CulturePopulation {
         let network = config
             .network
             .build(config.agents, seeds::derive(master_seed, "network", &[]));
-        let personalities = (0..config.agents as usize)
-            .map(|a| library.get(PromptKind::Personality, config.personality_of(a)).cloned())
-            .collect::<Result<_, _>>()?;
+        let entries = |kind: PromptKind, names: &PerAgent| {
+            (0..config.agents as usize)
+                .map(|a| library.get(kind, names.of(a)).cloned())
+                .collect::<Result<Vec<_>, _>>()
+        };
         Ok(Self {
             network,
             repetitions,
             master_seed,
             style,
             sampling: sampling.clone(),
-            init: library.get(PromptKind::Init, &config.init)?.clone(),
-            update: library.get(PromptKind::Update, &config.update)?.clone(),
-            personalities,
+            init: entries(PromptKind::Init, &config.init)?,
+            update: entries(PromptKind::Update, &config.update)?,
+            personalities: entries(PromptKind::Personality, &config.personalities)?,
             config: config.clone(),
         })
     }
@@ -152,14 +142,14 @@ impl Population for CulturePopulation {
         for repetition in 0..self.repetitions {
             for agent in 0..self.config.agents as usize {
                 let details = serde_json::json!({
-                    "personality": self.config.personality_of(agent),
+                    "personality": self.config.personalities.of(agent),
                     "neighbours": self.network.neighbours[agent],
                     "network": self.config.network.name(),
                 });
                 rows.push(AgentRow {
                     repetition,
                     agent: agent as u32,
-                    label: self.config.personality_of(agent).to_string(),
+                    label: self.config.personalities.of(agent).to_string(),
                     details_json: details.to_string(),
                 });
             }
@@ -183,7 +173,11 @@ impl Population for CulturePopulation {
                         .filter(|text| !text.is_empty())
                         .collect(),
                 };
-                let instruction = if inputs.is_empty() { &self.init } else { &self.update };
+                let instruction = if inputs.is_empty() {
+                    &self.init[agent]
+                } else {
+                    &self.update[agent]
+                };
                 let prompt = render::culture_prompt(
                     self.style,
                     &self.personalities[agent],
@@ -307,7 +301,7 @@ mod tests {
         let library = PromptLibrary::builtin();
         let config = CultureConfig {
             agents: 2,
-            personalities: vec!["creative".into(), "not-creative".into()],
+            personalities: PerAgent::Each(vec!["creative".into(), "not-creative".into()]),
             ..Default::default()
         };
         config.validate(&library).unwrap();
@@ -323,8 +317,25 @@ mod tests {
 
     #[test]
     fn wrong_personality_count_is_explained() {
-        let config = CultureConfig { agents: 3, personalities: vec!["none".into(), "creative".into()], ..Default::default() };
+        let config = CultureConfig { agents: 3, personalities: PerAgent::Each(vec!["none".into(), "creative".into()]), ..Default::default() };
         let err = config.validate(&PromptLibrary::builtin()).unwrap_err();
         assert!(err.contains("exactly 3"), "{err}");
+    }
+
+    #[test]
+    fn init_and_update_can_differ_per_agent() {
+        let config: CultureConfig = toml::from_str(
+            "agents = 2\ninit = [\"kid\", \"storyteller\"]\nupdate = \"different\"\n",
+        )
+        .unwrap();
+        let pop = population(config, 1);
+        let library = PromptLibrary::builtin();
+        let work = pop.work(0, &History::default());
+        assert_eq!(prompt_text(&work[0]), library.init["kid"].chat);
+        assert_eq!(prompt_text(&work[1]), library.init["storyteller"].chat);
+        let history = History::from_rows(&[row(0, 0, 1, "their story")]);
+        assert!(prompt_text(&pop.work(1, &history)[0]).starts_with(&library.update["different"].chat));
+        let err = toml::from_str::<CultureConfig>("init = 3").unwrap_err().to_string();
+        assert!(err.contains("one per agent"), "{err}");
     }
 }

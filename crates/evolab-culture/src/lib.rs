@@ -4,6 +4,7 @@
 pub mod config;
 pub mod culture;
 pub mod network;
+pub mod per_agent;
 pub mod population;
 pub mod prompts;
 pub mod render;
