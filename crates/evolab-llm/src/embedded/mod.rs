@@ -28,7 +28,7 @@ use crate::registry::ResolvedModel;
 use crate::{
     BatchObserver, Completion, EmbeddedConfig, Engine, EngineInfo, LlmError, Prompt, Request, Role,
 };
-use batch_decoder::SeqInput;
+use batch_decoder::{Plan, SeqInput};
 
 /// llama.cpp's hard limit on sequences per context (`LLAMA_MAX_SEQ`).
 const MAX_SEQUENCES: usize = 256;
@@ -117,7 +117,7 @@ impl EmbeddedEngine {
     /// Prompt tokens, or the error that keeps this request out of the batch.
     fn tokenize(&self, prompt: &Prompt) -> Result<Vec<LlamaToken>, LlmError> {
         let vocab = self.model.vocab();
-        let tokens = match prompt {
+        let mut tokens = match prompt {
             // Special-token text is parsed, as llama.cpp's server does for completions, so a
             // prompt may spell out control tokens such as `<start_of_turn>`.
             Prompt::Text(text) => vocab.tokenize(text.as_bytes(), true, true),
@@ -144,15 +144,15 @@ impl EmbeddedEngine {
                     .model
                     .apply_chat_template(template, &messages, true)
                     .map_err(|e| LlmError::Unsupported(format!("chat template: {e}")))?;
-                let mut tokens = vocab.tokenize(text.as_bytes(), true, true);
-                // Templates that spell out the BOS token would otherwise get a second one.
-                let bos = vocab.bos();
-                if tokens.len() >= 2 && tokens[0] == bos && tokens[1] == bos {
-                    tokens.remove(0);
-                }
-                tokens
+                vocab.tokenize(text.as_bytes(), true, true)
             }
         };
+        // Templates (and prompts) that spell out the BOS token would otherwise get a second
+        // one, which degrades the output.
+        let bos = vocab.bos();
+        if tokens.len() >= 2 && tokens[0] == bos && tokens[1] == bos {
+            tokens.remove(0);
+        }
         if tokens.is_empty() {
             return Err(LlmError::Unsupported(
                 "the prompt is empty and the model adds no start token; give it some text".into(),
@@ -211,9 +211,10 @@ impl EmbeddedEngine {
         let n_batch = PROMPT_BATCH.min(total_prompt).max(inputs.len());
         // Separate KV streams per sequence (not a unified cache): each sequence then attends
         // only over its own cells, which keeps a step's attention cost proportional to its
-        // own length rather than to the whole batch, and gives each exactly `context` cells.
-        // The sliding-window layers keep only their window (swa_full off): nothing here
-        // rewinds a sequence, and it cuts the cache of a 32-sequence Gemma 3 batch by half.
+        // own length rather than to the whole batch, and no sequence can crowd another out
+        // (each gets `context` cells, rounded up to 256). Sliding-window layers (15 of
+        // Gemma 3's 18) keep only window + micro-batch cells per sequence (swa_full off):
+        // nothing here rewinds a sequence, which is what the full-size cache would be for.
         let params = LlamaContextParams::default()
             .with_n_ctx(NonZeroU32::new(self.context.saturating_mul(n_seqs)))
             .with_n_seq_max(n_seqs)
@@ -245,15 +246,12 @@ impl EmbeddedEngine {
                 )
             }
         };
-        batch_decoder::run(
-            &self.model,
-            &mut ctx,
-            inputs,
-            self.context,
+        let plan = Plan {
+            context_limit: self.context,
             n_batch,
-            submitted,
-            observer,
-        )
+            threads: self.threads as usize,
+        };
+        batch_decoder::run(&self.model, &mut ctx, inputs, &plan, submitted, observer)
     }
 }
 
