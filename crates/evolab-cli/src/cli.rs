@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "evolab", version, about = "Run, resume and export LLM-population experiments (culture, telephone)")]
+#[command(
+    name = "evolab",
+    version,
+    about = "Run, resume and export LLM-population experiments (culture, telephone)"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

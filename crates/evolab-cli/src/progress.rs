@@ -105,7 +105,8 @@ impl RunObserver for RunProgress {
     fn step_committed(&self, step: u32, steps: u32) {
         self.bar.inc(1);
         if self.plain {
-            let (start, tokens_at_start) = *self.step_start.lock().unwrap_or_else(|p| p.into_inner());
+            let (start, tokens_at_start) =
+                *self.step_start.lock().unwrap_or_else(|p| p.into_inner());
             let secs = start.elapsed().as_secs_f64();
             let tokens = self.tokens.load(Ordering::Relaxed) - tokens_at_start;
             eprintln!(

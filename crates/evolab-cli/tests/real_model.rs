@@ -40,7 +40,12 @@ fn write_config(dir: &Path, agents: u32, generations: u32) -> PathBuf {
 }
 
 fn run_id(stdout: &str) -> String {
-    stdout.lines().last().expect("run prints its id").trim().to_string()
+    stdout
+        .lines()
+        .last()
+        .expect("run prints its id")
+        .trim()
+        .to_string()
 }
 
 fn jsonl(home: &Path, run: &str) -> Vec<serde_json::Value> {
@@ -78,42 +83,87 @@ fn culture_run_on_the_embedded_model_is_stored_shown_and_exported() {
     let run = run_id(&ok(evolab(&home).arg("run").arg(&config).output().unwrap()));
 
     let list = ok(evolab(&home).arg("list").output().unwrap());
-    assert!(list.contains(&run) && list.contains("finished") && list.contains("2/2"), "{list}");
+    assert!(
+        list.contains(&run) && list.contains("finished") && list.contains("2/2"),
+        "{list}"
+    );
 
     let rows = jsonl(&home, &run);
     assert_eq!(rows.len(), 3 * 2);
     for row in &rows {
         let tokens = row["completion_tokens"].as_u64().unwrap();
         assert!(tokens <= 24, "max_tokens is respected: {row}");
-        assert_eq!(row["seed"].as_str().map(|s| s.parse::<u64>().is_ok()), Some(true));
+        assert_eq!(
+            row["seed"].as_str().map(|s| s.parse::<u64>().is_ok()),
+            Some(true)
+        );
     }
-    assert!(rows.iter().map(|r| r["completion_tokens"].as_u64().unwrap()).sum::<u64>() > 0);
+    assert!(
+        rows.iter()
+            .map(|r| r["completion_tokens"].as_u64().unwrap())
+            .sum::<u64>()
+            > 0
+    );
     // Generation 1 agents read generation 0 stories of their neighbours.
-    let agent0_gen1 = rows.iter().find(|r| r["generation"] == 1 && r["agent"] == 0).unwrap();
+    let agent0_gen1 = rows
+        .iter()
+        .find(|r| r["generation"] == 1 && r["agent"] == 0)
+        .unwrap();
     let prompt = agent0_gen1["prompt"].as_str().unwrap();
-    for neighbour in [1, 2] {
-        let story = rows
-            .iter()
-            .find(|r| r["generation"] == 0 && r["agent"] == neighbour)
-            .unwrap()["output"]
-            .as_str()
-            .unwrap()
-            .trim();
-        if !story.is_empty() {
-            assert!(prompt.contains(story), "prompt misses agent {neighbour}'s story:\n{prompt}");
-        }
+    let read: Vec<&str> = [1, 2]
+        .iter()
+        .map(|&neighbour| {
+            rows.iter()
+                .find(|r| r["generation"] == 0 && r["agent"] == neighbour)
+                .unwrap()["output"]
+                .as_str()
+                .unwrap()
+                .trim()
+        })
+        .filter(|story| !story.is_empty())
+        .collect();
+    assert!(
+        !read.is_empty(),
+        "the neighbours wrote something at generation 0"
+    );
+    for story in read {
+        assert!(
+            prompt.contains(story),
+            "prompt misses a neighbour's story:\n{prompt}"
+        );
     }
 
-    let shown = ok(evolab(&home).args(["show", &run, "--generation", "1"]).output().unwrap());
-    assert!(shown.contains("generation 1") && !shown.contains("generation 0 ==="), "{shown}");
-    let manifest = ok(evolab(&home).args(["show", &run, "--manifest"]).output().unwrap());
-    assert!(manifest.contains("a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"), "{manifest}");
-    assert!(manifest.contains("\"prompt_style\": \"completion\""), "base model gets completion prompts");
+    let shown = ok(evolab(&home)
+        .args(["show", &run, "--generation", "1"])
+        .output()
+        .unwrap());
+    assert!(
+        shown.contains("generation 1") && !shown.contains("generation 0 ==="),
+        "{shown}"
+    );
+    let manifest = ok(evolab(&home)
+        .args(["show", &run, "--manifest"])
+        .output()
+        .unwrap());
+    assert!(
+        manifest.contains("a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("\"prompt_style\": \"completion\""),
+        "base model gets completion prompts"
+    );
 
     for format in ["csv", "parquet"] {
-        let out = ok(evolab(&home).args(["export", &run, "--format", format]).output().unwrap());
+        let out = ok(evolab(&home)
+            .args(["export", &run, "--format", format])
+            .output()
+            .unwrap());
         let path = PathBuf::from(out.trim());
-        assert!(path.metadata().unwrap().len() > 100, "{format} export is written");
+        assert!(
+            path.metadata().unwrap().len() > 100,
+            "{format} export is written"
+        );
     }
 
     // Running the same config again replays every call from the workspace's cache.
@@ -131,7 +181,11 @@ fn a_run_killed_with_sigkill_resumes_to_the_uninterrupted_result() {
     let config = write_config(dir.path(), 3, generations);
 
     let reference_home = dir.path().join("reference");
-    let reference = run_id(&ok(evolab(&reference_home).arg("run").arg(&config).output().unwrap()));
+    let reference = run_id(&ok(evolab(&reference_home)
+        .arg("run")
+        .arg(&config)
+        .output()
+        .unwrap()));
 
     let home = dir.path().join("killed");
     let mut child = evolab(&home)
@@ -144,12 +198,17 @@ fn a_run_killed_with_sigkill_resumes_to_the_uninterrupted_result() {
     let store_path = home.join("evolab.sqlite");
     let deadline = Instant::now() + Duration::from_secs(300);
     let run = loop {
-        assert!(Instant::now() < deadline, "the run never committed a generation");
+        assert!(
+            Instant::now() < deadline,
+            "the run never committed a generation"
+        );
         std::thread::sleep(Duration::from_millis(50));
         if !store_path.exists() {
             continue;
         }
-        let Ok(store) = RunStore::open(&store_path) else { continue };
+        let Ok(store) = RunStore::open(&store_path) else {
+            continue;
+        };
         let Ok(runs) = store.runs() else { continue };
         if let Some(run) = runs.first().filter(|r| r.steps_done >= 2) {
             break run.clone();
@@ -203,13 +262,19 @@ fn telephone_chain_on_the_embedded_model_passes_each_text_on() {
     let run = run_id(&ok(evolab(&home).arg("run").arg(&config).output().unwrap()));
     let rows = jsonl(&home, &run);
     assert_eq!(rows.len(), 3, "initial text and two links");
-    assert_eq!(rows[0]["output"], "The bakery on Mill Street opens early on Sundays.");
+    assert_eq!(
+        rows[0]["output"],
+        "The bakery on Mill Street opens early on Sundays."
+    );
     assert!(rows[0]["prompt"].is_null());
     assert_eq!(rows[0]["agent_label"], "rephrase/note");
     for link in 1..3 {
         let prompt = rows[link]["prompt"].as_str().unwrap();
         let previous = rows[link - 1]["output"].as_str().unwrap().trim();
-        assert!(prompt.contains(previous), "link {link} reads its predecessor:\n{prompt}");
+        assert!(
+            prompt.contains(previous),
+            "link {link} reads its predecessor:\n{prompt}"
+        );
         assert!(prompt.trim_end().ends_with("Reworded text:"), "{prompt}");
     }
 }

@@ -74,7 +74,11 @@ fn unreachable_server_stops_the_run_resumably_and_resume_finishes_it() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     // Reserve a port, then free it: nothing listens there during the first attempt.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let config = dir.path().join("run.toml");
     std::fs::write(
         &config,
@@ -91,9 +95,15 @@ fn unreachable_server_stops_the_run_resumably_and_resume_finishes_it() {
     let message = text(&failed);
     assert!(!failed.status.success());
     assert!(message.contains("evolab resume"), "{message}");
-    assert!(message.contains("3 attempt"), "bounded retries are reported: {message}");
+    assert!(
+        message.contains("3 attempt"),
+        "bounded retries are reported: {message}"
+    );
     let list = text(&evolab(&home).arg("list").output().unwrap());
-    assert!(list.contains("interrupted") && list.contains("0/2"), "{list}");
+    assert!(
+        list.contains("interrupted") && list.contains("0/2"),
+        "{list}"
+    );
     let run = list
         .lines()
         .find(|l| l.starts_with("culture-"))
@@ -102,21 +112,38 @@ fn unreachable_server_stops_the_run_resumably_and_resume_finishes_it() {
         .to_string();
 
     let served = Arc::new(AtomicUsize::new(0));
-    serve(TcpListener::bind(("127.0.0.1", port)).unwrap(), served.clone());
+    serve(
+        TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        served.clone(),
+    );
     let resumed = evolab(&home).args(["resume", &run]).output().unwrap();
     assert!(resumed.status.success(), "{}", text(&resumed));
     assert_eq!(served.load(Ordering::SeqCst), 6);
 
     let shown = text(&evolab(&home).args(["show", &run]).output().unwrap());
-    assert!(shown.contains("finished") && shown.contains("story for seed"), "{shown}");
-    let manifest = text(&evolab(&home).args(["show", &run, "--manifest"]).output().unwrap());
-    assert!(manifest.contains("\"resumes\"") && manifest.contains("test-model"), "{manifest}");
+    assert!(
+        shown.contains("finished") && shown.contains("story for seed"),
+        "{shown}"
+    );
+    let manifest = text(
+        &evolab(&home)
+            .args(["show", &run, "--manifest"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        manifest.contains("\"resumes\"") && manifest.contains("test-model"),
+        "{manifest}"
+    );
 }
 
 #[test]
 fn resume_of_a_finished_or_unknown_run_is_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let out = evolab(dir.path()).args(["resume", "culture-nope"]).output().unwrap();
+    let out = evolab(dir.path())
+        .args(["resume", "culture-nope"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(text(&out).contains("evolab list"), "{}", text(&out));
 }

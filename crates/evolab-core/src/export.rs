@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use parquet::basic::Compression;
-use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type, BoolType};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
@@ -28,7 +28,9 @@ impl ExportFormat {
             "jsonl" => Ok(Self::Jsonl),
             "csv" => Ok(Self::Csv),
             "parquet" => Ok(Self::Parquet),
-            other => Err(format!("unknown export format {other:?}; choose jsonl, csv or parquet")),
+            other => Err(format!(
+                "unknown export format {other:?}; choose jsonl, csv or parquet"
+            )),
         }
     }
 
@@ -165,7 +167,12 @@ enum Column {
 }
 
 fn required_str<'a>(values: impl Iterator<Item = &'a str>) -> Column {
-    Column::Str(values.map(|v| ByteArray::from(v.as_bytes().to_vec())).collect(), None)
+    Column::Str(
+        values
+            .map(|v| ByteArray::from(v.as_bytes().to_vec()))
+            .collect(),
+        None,
+    )
 }
 
 fn optional_str<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Column {
@@ -190,7 +197,11 @@ fn columns(rows: &[ExportRow<'_>]) -> Vec<Column> {
         optional_str(rows.iter().map(|r| r.prompt)),
         required_str(rows.iter().map(|r| r.output)),
         Column::I64(rows.iter().map(|r| i64::from(r.prompt_tokens)).collect()),
-        Column::I64(rows.iter().map(|r| i64::from(r.completion_tokens)).collect()),
+        Column::I64(
+            rows.iter()
+                .map(|r| i64::from(r.completion_tokens))
+                .collect(),
+        ),
         optional_str(rows.iter().map(|r| r.finish_reason)),
         optional_str(rows.iter().map(|r| r.seed.as_deref())),
         Column::F64(rows.iter().map(|r| r.elapsed_ms).collect()),
@@ -214,9 +225,10 @@ fn write_parquet(rows: &[ExportRow<'_>], file: File) -> Result<(), String> {
             .map_err(err)?
             .ok_or("parquet schema has fewer columns than the export")?;
         match &column {
-            Column::Str(values, levels) => col
-                .typed::<ByteArrayType>()
-                .write_batch(values, levels.as_deref(), None),
+            Column::Str(values, levels) => {
+                col.typed::<ByteArrayType>()
+                    .write_batch(values, levels.as_deref(), None)
+            }
             Column::I32(values) => col.typed::<Int32Type>().write_batch(values, None, None),
             Column::I64(values) => col.typed::<Int64Type>().write_batch(values, None, None),
             Column::F64(values) => col.typed::<DoubleType>().write_batch(values, None, None),

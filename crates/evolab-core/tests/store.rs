@@ -23,15 +23,18 @@ fn new_store(dir: &tempfile::TempDir) -> RunStore {
 
 fn create(store: &RunStore, id: &str) {
     store
-        .create_run(&NewRun {
-            id,
-            system: "culture",
-            name: "test",
-            master_seed: u64::MAX,
-            config_toml: "seed = 1",
-            manifest_json: "{}",
-            steps_total: 3,
-        })
+        .create_run(
+            &NewRun {
+                id,
+                system: "culture",
+                name: "test",
+                master_seed: u64::MAX,
+                config_toml: "seed = 1",
+                manifest_json: "{}",
+                steps_total: 3,
+            },
+            &[],
+        )
         .unwrap();
 }
 
@@ -54,7 +57,11 @@ fn steps_and_texts_survive_reopening() {
     assert_eq!(store.committed_steps("r1").unwrap(), vec![0, 1]);
     let texts = store.texts("r1").unwrap();
     let outputs: Vec<&str> = texts.iter().map(|t| t.output.as_str()).collect();
-    assert_eq!(outputs, ["a", "b", "c"], "ordered by repetition, generation, agent");
+    assert_eq!(
+        outputs,
+        ["a", "b", "c"],
+        "ordered by repetition, generation, agent"
+    );
     assert_eq!(texts[0], text(0, 0, 0, "a"));
 }
 
@@ -80,11 +87,34 @@ fn unknown_run_is_a_clear_error() {
 }
 
 #[test]
-fn status_transitions_and_dead_process_reads_as_interrupted() {
+fn status_transitions_and_a_killed_worker_reads_as_interrupted() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(&dir);
     create(&store, "r1");
-    assert_eq!(store.run("r1").unwrap().effective_status(), RunStatus::Running);
+    // Stored as running, but no process holds the run: it was killed.
+    assert_eq!(
+        store.status_of(&store.run("r1").unwrap()),
+        RunStatus::Interrupted
+    );
+    let lock = store.lock_run("r1").unwrap();
+    assert_eq!(
+        store.status_of(&store.run("r1").unwrap()),
+        RunStatus::Running
+    );
+    let busy = store
+        .lock_run("r1")
+        .err()
+        .expect("a second worker is refused");
+    assert!(
+        busy.to_string().contains("another evolab process"),
+        "{busy}"
+    );
+    drop(lock);
+    assert!(
+        store.lock_run("r1").is_ok(),
+        "the lock dies with its holder"
+    );
+
     store
         .set_status("r1", RunStatus::Interrupted, Some("server down"))
         .unwrap();
@@ -92,12 +122,52 @@ fn status_transitions_and_dead_process_reads_as_interrupted() {
     assert_eq!(run.status, RunStatus::Interrupted);
     assert_eq!(run.message.as_deref(), Some("server down"));
     store.set_status("r1", RunStatus::Finished, None).unwrap();
-    assert!(store.run("r1").unwrap().finished_at.is_some());
+    let run = store.run("r1").unwrap();
+    assert!(run.finished_at.is_some());
+    assert_eq!(store.status_of(&run), RunStatus::Finished);
+}
 
-    let mut record = store.run("r1").unwrap();
-    record.status = RunStatus::Running;
-    record.pid = Some(u32::MAX - 7); // no such process
-    assert_eq!(record.effective_status(), RunStatus::Interrupted);
+#[test]
+fn agents_are_stored_with_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let agent = AgentRow {
+        repetition: 1,
+        agent: 2,
+        label: "creative".into(),
+        details_json: "{}".into(),
+    };
+    let run = NewRun {
+        id: "r2",
+        system: "culture",
+        name: "n",
+        master_seed: 1,
+        config_toml: "",
+        manifest_json: "{}",
+        steps_total: 1,
+    };
+    store
+        .create_run(&run, std::slice::from_ref(&agent))
+        .unwrap();
+    assert_eq!(store.agents("r2").unwrap(), vec![agent]);
+    // A failed creation (duplicate id) leaves no half-written run behind.
+    assert!(store.create_run(&run, &[]).is_err());
+    assert_eq!(store.agents("r2").unwrap().len(), 1);
+}
+
+#[test]
+fn two_processes_creating_a_store_at_once_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new/evolab.sqlite");
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || RunStore::open(&path).map(|_| ()))
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap().unwrap();
+    }
 }
 
 #[test]
@@ -107,7 +177,10 @@ fn replay_cache_roundtrip_and_first_write_wins() {
     assert_eq!(store.cached_call("k").unwrap(), None);
     store.cache_call("k", "e", "{}", "{\"text\":1}").unwrap();
     store.cache_call("k", "e", "{}", "{\"text\":2}").unwrap();
-    assert_eq!(store.cached_call("k").unwrap().as_deref(), Some("{\"text\":1}"));
+    assert_eq!(
+        store.cached_call("k").unwrap().as_deref(),
+        Some("{\"text\":1}")
+    );
     assert_eq!(store.cached_call_count().unwrap(), 1);
 }
 

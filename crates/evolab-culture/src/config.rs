@@ -137,7 +137,12 @@ mod tests {
         let resolved = resolve("system = \"telephone\"\nseed = 3\n[telephone]\ngenerations = 2\ntasks = [\"rephrase\"]\n").unwrap();
         let again = RunConfig::parse(&resolved.to_toml(), "stored").unwrap();
         assert_eq!(again, resolved);
-        assert!(!resolved.telephone.as_ref().unwrap().initial_texts.is_empty());
+        assert!(!resolved
+            .telephone
+            .as_ref()
+            .unwrap()
+            .initial_texts
+            .is_empty());
         assert_eq!(resolved.prompts.inline.task.len(), 1);
         assert!(resolved.prompts.inline.init.is_empty());
     }
@@ -165,9 +170,19 @@ mod tests {
 
     #[test]
     fn typos_are_reported_with_line_and_valid_fields() {
-        let err = RunConfig::parse("system = \"culture\"\n[culture]\nagnets = 3\n", "my.toml").unwrap_err().to_string();
-        assert!(err.contains("my.toml") && err.contains("line 3") && err.contains("agents"), "{err}");
-        let err = RunConfig::parse("system = \"cultur\"\n", "x.toml").unwrap_err().to_string();
-        assert!(err.contains("culture") && err.contains("telephone"), "{err}");
+        let err = RunConfig::parse("system = \"culture\"\n[culture]\nagnets = 3\n", "my.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("my.toml") && err.contains("line 3") && err.contains("agents"),
+            "{err}"
+        );
+        let err = RunConfig::parse("system = \"cultur\"\n", "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("culture") && err.contains("telephone"),
+            "{err}"
+        );
     }
 }

@@ -50,7 +50,9 @@ impl CultureConfig {
         self.update.validate("update", self.agents)?;
         self.personalities.validate("personalities", self.agents)?;
         for (kind, name) in self.prompt_names() {
-            library.get(kind, name).map_err(|e| format!("culture: {e}"))?;
+            library
+                .get(kind, name)
+                .map_err(|e| format!("culture: {e}"))?;
         }
         Ok(())
     }
@@ -111,20 +113,13 @@ impl CulturePopulation {
         })
     }
 
-    pub fn network(&self) -> &Network {
-        &self.network
-    }
-
     fn sampling_for(&self, instruction: &PromptEntry) -> Sampling {
-        let mut sampling = self.sampling.clone();
-        if self.style == PromptStyle::Completion {
-            for stop in render::completion_stops(instruction.cue.as_deref()) {
-                if !sampling.stop.contains(&stop) {
-                    sampling.stop.push(stop);
-                }
-            }
-        }
-        sampling
+        render::with_completion_stops(
+            &self.sampling,
+            self.style,
+            render::CULTURE_LABELS,
+            instruction.cue.as_deref(),
+        )
     }
 }
 
@@ -214,7 +209,15 @@ mod tests {
     fn population(config: CultureConfig, repetitions: u32) -> CulturePopulation {
         let library = PromptLibrary::builtin();
         config.validate(&library).unwrap();
-        CulturePopulation::new(&config, &library, repetitions, 7, PromptStyle::Chat, &Sampling::default()).unwrap()
+        CulturePopulation::new(
+            &config,
+            &library,
+            repetitions,
+            7,
+            PromptStyle::Chat,
+            &Sampling::default(),
+        )
+        .unwrap()
     }
 
     fn row(repetition: u32, generation: u32, agent: u32, output: &str) -> TextRow {
@@ -242,7 +245,13 @@ mod tests {
 
     #[test]
     fn generation_zero_uses_init_for_every_agent_of_every_repetition() {
-        let pop = population(CultureConfig { agents: 3, ..Default::default() }, 2);
+        let pop = population(
+            CultureConfig {
+                agents: 3,
+                ..Default::default()
+            },
+            2,
+        );
         let work = pop.work(0, &History::default());
         assert_eq!(work.len(), 6);
         let init = &PromptLibrary::builtin().init["storyteller"].chat;
@@ -251,19 +260,39 @@ mod tests {
 
     #[test]
     fn update_reads_neighbours_of_the_same_repetition_only() {
-        let pop = population(CultureConfig { agents: 3, network: NetworkConfig::Circle, ..Default::default() }, 2);
-        let rows = [row(0, 0, 0, "r0a0"), row(0, 0, 1, "r0a1"), row(0, 0, 2, ""), row(1, 0, 1, "r1a1")];
+        let pop = population(
+            CultureConfig {
+                agents: 3,
+                network: NetworkConfig::Circle,
+                ..Default::default()
+            },
+            2,
+        );
+        let rows = [
+            row(0, 0, 0, "r0a0"),
+            row(0, 0, 1, "r0a1"),
+            row(0, 0, 2, ""),
+            row(1, 0, 1, "r1a1"),
+        ];
         let work = pop.work(1, &History::from_rows(&rows));
         let text = prompt_text(&work[0]); // repetition 0, agent 0: neighbours 1 and 2
         assert!(text.contains("Story 1:\nr0a1"), "{text}");
-        assert!(!text.contains("Story 2"), "empty stories are not read: {text}");
+        assert!(
+            !text.contains("Story 2"),
+            "empty stories are not read: {text}"
+        );
         assert!(!text.contains("r1a1") && !text.contains("r0a0"), "{text}");
     }
 
     #[test]
     fn sequence_has_one_writer_per_generation() {
         let pop = population(
-            CultureConfig { agents: 3, generations: 3, network: NetworkConfig::Sequence, ..Default::default() },
+            CultureConfig {
+                agents: 3,
+                generations: 3,
+                network: NetworkConfig::Sequence,
+                ..Default::default()
+            },
             1,
         );
         let work = pop.work(2, &History::from_rows(&[row(0, 1, 1, "prev")]));
@@ -274,7 +303,13 @@ mod tests {
 
     #[test]
     fn seeds_differ_per_agent_and_repeat_per_plan() {
-        let pop = population(CultureConfig { agents: 3, ..Default::default() }, 1);
+        let pop = population(
+            CultureConfig {
+                agents: 3,
+                ..Default::default()
+            },
+            1,
+        );
         let seeds: Vec<u64> = pop
             .work(0, &History::default())
             .iter()
@@ -305,19 +340,38 @@ mod tests {
             ..Default::default()
         };
         config.validate(&library).unwrap();
-        let pop = CulturePopulation::new(&config, &library, 1, 7, PromptStyle::Completion, &Sampling::default()).unwrap();
+        let pop = CulturePopulation::new(
+            &config,
+            &library,
+            1,
+            7,
+            PromptStyle::Completion,
+            &Sampling::default(),
+        )
+        .unwrap();
         let work = pop.work(0, &History::default());
-        let Action::Generate(request) = &work[0].action else { unreachable!() };
+        let Action::Generate(request) = &work[0].action else {
+            unreachable!()
+        };
         assert!(request.sampling.stop.iter().any(|s| s == "\nStory:"));
-        let Prompt::Text(text) = &request.prompt else { panic!("completion prompt expected") };
-        assert!(text.starts_with(&library.personality["creative"].completion), "{text}");
+        let Prompt::Text(text) = &request.prompt else {
+            panic!("completion prompt expected")
+        };
+        assert!(
+            text.starts_with(&library.personality["creative"].completion),
+            "{text}"
+        );
         assert!(text.ends_with("Story:\n"), "{text}");
         assert_eq!(pop.agents()[1].label, "not-creative");
     }
 
     #[test]
     fn wrong_personality_count_is_explained() {
-        let config = CultureConfig { agents: 3, personalities: PerAgent::Each(vec!["none".into(), "creative".into()]), ..Default::default() };
+        let config = CultureConfig {
+            agents: 3,
+            personalities: PerAgent::Each(vec!["none".into(), "creative".into()]),
+            ..Default::default()
+        };
         let err = config.validate(&PromptLibrary::builtin()).unwrap_err();
         assert!(err.contains("exactly 3"), "{err}");
     }
@@ -334,8 +388,12 @@ mod tests {
         assert_eq!(prompt_text(&work[0]), library.init["kid"].chat);
         assert_eq!(prompt_text(&work[1]), library.init["storyteller"].chat);
         let history = History::from_rows(&[row(0, 0, 1, "their story")]);
-        assert!(prompt_text(&pop.work(1, &history)[0]).starts_with(&library.update["different"].chat));
-        let err = toml::from_str::<CultureConfig>("init = 3").unwrap_err().to_string();
+        assert!(
+            prompt_text(&pop.work(1, &history)[0]).starts_with(&library.update["different"].chat)
+        );
+        let err = toml::from_str::<CultureConfig>("init = 3")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("one per agent"), "{err}");
     }
 }

@@ -19,7 +19,9 @@ pub enum NetworkConfig {
     Circle,
     /// Connected caveman graph: `cliques` cliques of agents/cliques members, one edge of
     /// each clique rewired to the previous clique.
-    Caveman { cliques: u32 },
+    Caveman {
+        cliques: u32,
+    },
     /// Erdős–Rényi G(n, m): `edges` distinct undirected edges drawn uniformly.
     ErdosRenyi {
         edges: u32,
@@ -127,8 +129,13 @@ impl NetworkConfig {
         let undirected = |edges: BTreeSet<(usize, usize)>| Network::undirected(n, edges);
         match *self {
             Self::Sequence => {
-                let neighbours = (0..n).map(|i| if i == 0 { vec![] } else { vec![i - 1] }).collect();
-                return Network { neighbours, sequence: true };
+                let neighbours = (0..n)
+                    .map(|i| if i == 0 { vec![] } else { vec![i - 1] })
+                    .collect();
+                return Network {
+                    neighbours,
+                    sequence: true,
+                };
             }
             Self::FullyConnected => {
                 for a in 0..n {
@@ -219,14 +226,20 @@ impl NetworkConfig {
                     }
                 }
             }
-            Self::EdgeList { edges: ref list, directed } => {
+            Self::EdgeList {
+                edges: ref list,
+                directed,
+            } => {
                 if directed {
                     let mut neighbours = vec![BTreeSet::new(); n];
                     for &[a, b] in list {
                         neighbours[b as usize].insert(a as usize);
                     }
                     return Network {
-                        neighbours: neighbours.into_iter().map(|s| s.into_iter().collect()).collect(),
+                        neighbours: neighbours
+                            .into_iter()
+                            .map(|s| s.into_iter().collect())
+                            .collect(),
                         sequence: false,
                     };
                 }
@@ -278,7 +291,10 @@ impl Network {
         for list in &mut neighbours {
             list.sort_unstable();
         }
-        Self { neighbours, sequence: false }
+        Self {
+            neighbours,
+            sequence: false,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -296,7 +312,11 @@ impl Network {
     /// Number of undirected edges (directed ones for a sequence or directed edge list).
     pub fn edge_count(&self) -> usize {
         let ends: usize = self.neighbours.iter().map(Vec::len).sum();
-        if self.sequence { ends } else { ends / 2 }
+        if self.sequence {
+            ends
+        } else {
+            ends / 2
+        }
     }
 }
 
@@ -321,7 +341,9 @@ mod tests {
 
     #[test]
     fn caveman_rejects_uneven_cliques_with_a_fix() {
-        let err = NetworkConfig::Caveman { cliques: 3 }.validate(10, 5).unwrap_err();
+        let err = NetworkConfig::Caveman { cliques: 3 }
+            .validate(10, 5)
+            .unwrap_err();
         assert!(err.contains("multiple of cliques"), "{err}");
     }
 
@@ -345,27 +367,51 @@ mod tests {
 
     #[test]
     fn erdos_renyi_has_exactly_m_edges_and_depends_on_the_seed() {
-        let cfg = NetworkConfig::ErdosRenyi { edges: 12, seed: None };
+        let cfg = NetworkConfig::ErdosRenyi {
+            edges: 12,
+            seed: None,
+        };
         let a = cfg.build(10, 1);
         assert_eq!(a.edge_count(), 12);
         assert_eq!(a, cfg.build(10, 1));
         assert_ne!(a, cfg.build(10, 2));
-        assert!(cfg.validate(4, 1).is_err(), "6 possible edges among 4 agents");
+        assert!(
+            cfg.validate(4, 1).is_err(),
+            "6 possible edges among 4 agents"
+        );
     }
 
     #[test]
     fn watts_strogatz_keeps_edge_count_and_p_zero_is_a_lattice() {
-        let lattice = NetworkConfig::WattsStrogatz { k: 4, p: 0.0, seed: Some(3) }.build(10, 0);
+        let lattice = NetworkConfig::WattsStrogatz {
+            k: 4,
+            p: 0.0,
+            seed: Some(3),
+        }
+        .build(10, 0);
         assert_eq!(degrees(&lattice), vec![4; 10]);
-        let rewired = NetworkConfig::WattsStrogatz { k: 4, p: 0.5, seed: Some(3) }.build(10, 0);
+        let rewired = NetworkConfig::WattsStrogatz {
+            k: 4,
+            p: 0.5,
+            seed: Some(3),
+        }
+        .build(10, 0);
         assert_eq!(rewired.edge_count(), 20);
         assert_ne!(lattice, rewired);
-        assert!(rewired.neighbours.iter().enumerate().all(|(i, l)| !l.contains(&i)));
+        assert!(rewired
+            .neighbours
+            .iter()
+            .enumerate()
+            .all(|(i, l)| !l.contains(&i)));
     }
 
     #[test]
     fn barabasi_albert_edge_count() {
-        let net = NetworkConfig::BarabasiAlbert { m: 2, seed: Some(9) }.build(20, 0);
+        let net = NetworkConfig::BarabasiAlbert {
+            m: 2,
+            seed: Some(9),
+        }
+        .build(20, 0);
         // Star of m edges, then m edges for each of the n - m - 1 later agents.
         assert_eq!(net.edge_count(), 2 + 2 * (20 - 3));
         assert!(degrees(&net).iter().all(|&d| d >= 1));
@@ -373,10 +419,16 @@ mod tests {
 
     #[test]
     fn directed_edge_list_gives_in_neighbours() {
-        let cfg = NetworkConfig::EdgeList { edges: vec![[0, 1], [2, 1]], directed: true };
+        let cfg = NetworkConfig::EdgeList {
+            edges: vec![[0, 1], [2, 1]],
+            directed: true,
+        };
         let net = cfg.build(3, 0);
         assert_eq!(net.neighbours, vec![vec![], vec![0, 2], vec![]]);
-        let bad = NetworkConfig::EdgeList { edges: vec![[0, 3]], directed: false };
+        let bad = NetworkConfig::EdgeList {
+            edges: vec![[0, 3]],
+            directed: false,
+        };
         assert!(bad.validate(3, 1).unwrap_err().contains("outside"));
     }
 
@@ -389,6 +441,9 @@ mod tests {
         }
         let err = toml::from_str::<Wrap>("network = { kind = \"ring\" }").unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("fully_connected") && text.contains("caveman"), "{text}");
+        assert!(
+            text.contains("fully_connected") && text.contains("caveman"),
+            "{text}"
+        );
     }
 }

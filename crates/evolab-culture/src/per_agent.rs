@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged, expecting = "a prompt name, or a list of names (one, or one per agent)")]
+#[serde(
+    untagged,
+    expecting = "a prompt name, or a list of names (one, or one per agent)"
+)]
 pub enum PerAgent {
     All(String),
     Each(Vec<String>),

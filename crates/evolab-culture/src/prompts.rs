@@ -106,10 +106,6 @@ impl PromptLibrary {
         }
         Ok(out)
     }
-
-    pub fn names(&self, kind: PromptKind) -> Vec<String> {
-        self.map(kind).keys().cloned().collect()
-    }
 }
 
 /// The `[prompts]` table of a config: extra library files plus inline entries.
@@ -146,7 +142,9 @@ mod tests {
     fn builtin_library_has_every_kind() {
         let lib = PromptLibrary::builtin();
         assert!(lib.get(PromptKind::Init, "storyteller").is_ok());
-        assert!(lib.get(PromptKind::Update, "combine-two-favourites").is_ok());
+        assert!(lib
+            .get(PromptKind::Update, "combine-two-favourites")
+            .is_ok());
         assert!(lib.get(PromptKind::Personality, "none").is_ok());
         for task in ["rephrase", "inspiration", "continue"] {
             assert!(lib.get(PromptKind::Task, task).is_ok(), "{task}");
@@ -158,7 +156,10 @@ mod tests {
         let err = PromptLibrary::builtin()
             .get(PromptKind::Update, "combine-2")
             .unwrap_err();
-        assert!(err.contains("combine-two-favourites") && err.contains("[prompts.update.NAME]"), "{err}");
+        assert!(
+            err.contains("combine-two-favourites") && err.contains("[prompts.update.NAME]"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -174,8 +175,14 @@ mod tests {
         )
         .unwrap();
         let lib = config.library(dir.path()).unwrap();
-        assert_eq!(lib.get(PromptKind::Personality, "pirate").unwrap().chat, "Talk like a pirate.");
-        assert_eq!(lib.get(PromptKind::Init, "storyteller").unwrap().chat, "Mine.");
+        assert_eq!(
+            lib.get(PromptKind::Personality, "pirate").unwrap().chat,
+            "Talk like a pirate."
+        );
+        assert_eq!(
+            lib.get(PromptKind::Init, "storyteller").unwrap().chat,
+            "Mine."
+        );
         assert!(lib.get(PromptKind::Update, "kid").is_ok(), "built-ins stay");
     }
 

@@ -1,7 +1,7 @@
 //! How prompts are laid out. The layout is versioned and recorded in every manifest: change
 //! `TEMPLATE_VERSION` whenever the output of these functions changes.
 
-use evolab_llm::{ChatMessage, Prompt, PromptStyle, Role};
+use evolab_llm::{ChatMessage, Prompt, PromptStyle, Role, Sampling};
 
 use crate::prompts::PromptEntry;
 
@@ -53,7 +53,10 @@ pub fn culture_prompt(
         PromptStyle::Completion => {
             let cue = instruction.cue.as_deref().unwrap_or("Story:");
             let head = join_nonempty(&[&personality.completion, &instruction.completion], "\n");
-            Prompt::Text(format!("{}\n", join_nonempty(&[&head, &blocks, cue], "\n\n")))
+            Prompt::Text(format!(
+                "{}\n",
+                join_nonempty(&[&head, &blocks, cue], "\n\n")
+            ))
         }
     }
 }
@@ -61,7 +64,9 @@ pub fn culture_prompt(
 /// A telephone link's prompt: the task, then the text it passes on.
 pub fn telephone_prompt(style: PromptStyle, task: &PromptEntry, input: &str) -> Prompt {
     match style {
-        PromptStyle::Chat | PromptStyle::Auto => user(format!("{}\n\n{}", task.chat.trim(), input.trim())),
+        PromptStyle::Chat | PromptStyle::Auto => {
+            user(format!("{}\n\n{}", task.chat.trim(), input.trim()))
+        }
         PromptStyle::Completion => {
             let cue = task.cue.as_deref().unwrap_or("New text:");
             Prompt::Text(format!(
@@ -74,20 +79,31 @@ pub fn telephone_prompt(style: PromptStyle, task: &PromptEntry, input: &str) -> 
     }
 }
 
-/// A base model does not know where its answer ends: it would go on to write the next
-/// "Story 2:" or "Text:" block. These stop strings end the completion at such a block.
-pub fn completion_stops(cue: Option<&str>) -> Vec<String> {
-    let mut stops: Vec<String> = ["\nStory ", "\nStory:", "\nText:"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    if let Some(cue) = cue {
-        let stop = format!("\n{}", cue.trim());
-        if !stops.contains(&stop) {
-            stops.push(stop);
+/// Block labels of the culture layout, where a base model would start the next story.
+pub const CULTURE_LABELS: &[&str] = &["\nStory ", "\nStory:"];
+/// Block labels of the telephone layout.
+pub const TELEPHONE_LABELS: &[&str] = &["\nText:"];
+
+/// A base model does not know where its answer ends: it would go on to write the layout's
+/// next block. For completion prompts, the block labels and the cue line become stop
+/// strings of the request, after the user's own.
+pub fn with_completion_stops(
+    sampling: &Sampling,
+    style: PromptStyle,
+    labels: &[&str],
+    cue: Option<&str>,
+) -> Sampling {
+    let mut sampling = sampling.clone();
+    if style != PromptStyle::Completion {
+        return sampling;
+    }
+    let cue = cue.map(|c| format!("\n{}", c.trim()));
+    for stop in labels.iter().map(|l| l.to_string()).chain(cue) {
+        if !sampling.stop.contains(&stop) {
+            sampling.stop.push(stop);
         }
     }
-    stops
+    sampling
 }
 
 #[cfg(test)]
@@ -110,13 +126,23 @@ mod tests {
             &entry("Merge them.", "", None),
             &["second text ", "first"],
         );
-        let Prompt::Chat(m) = p else { panic!("chat expected") };
-        assert_eq!(m[0].content, "Be bold.\nMerge them.\n\nStory 1:\nsecond text\n\nStory 2:\nfirst");
+        let Prompt::Chat(m) = p else {
+            panic!("chat expected")
+        };
+        assert_eq!(
+            m[0].content,
+            "Be bold.\nMerge them.\n\nStory 1:\nsecond text\n\nStory 2:\nfirst"
+        );
     }
 
     #[test]
     fn empty_personality_adds_no_blank_line() {
-        let p = culture_prompt(PromptStyle::Chat, &entry(" ", " ", None), &entry("Write.", "", None), &[]);
+        let p = culture_prompt(
+            PromptStyle::Chat,
+            &entry(" ", " ", None),
+            &entry("Write.", "", None),
+            &[],
+        );
         assert_eq!(p, user("Write.".into()));
     }
 
@@ -128,7 +154,10 @@ mod tests {
             &entry("", "Stories follow.", Some("New story:")),
             &["a"],
         );
-        assert_eq!(p, Prompt::Text("Stories follow.\n\nStory 1:\na\n\nNew story:\n".into()));
+        assert_eq!(
+            p,
+            Prompt::Text("Stories follow.\n\nStory 1:\na\n\nNew story:\n".into())
+        );
     }
 
     #[test]
@@ -138,15 +167,37 @@ mod tests {
             &entry("Reword.", "A rewording follows.", Some("Reworded text:")),
             " hello ",
         );
-        assert_eq!(p, Prompt::Text("A rewording follows.\n\nText:\nhello\n\nReworded text:\n".into()));
+        assert_eq!(
+            p,
+            Prompt::Text("A rewording follows.\n\nText:\nhello\n\nReworded text:\n".into())
+        );
         let chat = telephone_prompt(PromptStyle::Chat, &entry("Reword.", "", None), "hello");
         assert_eq!(chat, user("Reword.\n\nhello".into()));
     }
 
     #[test]
-    fn stops_include_the_cue_once() {
-        let stops = completion_stops(Some("Text:"));
-        assert_eq!(stops.iter().filter(|s| *s == "\nText:").count(), 1);
-        assert!(completion_stops(Some("New story:")).contains(&"\nNew story:".to_string()));
+    fn completion_stops_follow_the_users_once_each() {
+        let user = Sampling {
+            stop: vec!["THE END".into()],
+            ..Default::default()
+        };
+        let s = with_completion_stops(
+            &user,
+            PromptStyle::Completion,
+            TELEPHONE_LABELS,
+            Some("Text:"),
+        );
+        assert_eq!(s.stop, vec!["THE END".to_string(), "\nText:".to_string()]);
+        let s = with_completion_stops(
+            &user,
+            PromptStyle::Completion,
+            CULTURE_LABELS,
+            Some("New story:"),
+        );
+        assert_eq!(s.stop, ["THE END", "\nStory ", "\nStory:", "\nNew story:"]);
+        assert_eq!(
+            with_completion_stops(&user, PromptStyle::Chat, CULTURE_LABELS, None),
+            user
+        );
     }
 }

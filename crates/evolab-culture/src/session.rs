@@ -1,5 +1,6 @@
 //! Starting and resuming runs: the manifest, the engine check and the step loop.
 
+use evolab_core::store::now;
 use evolab_core::{seeds, NewRun, RunStatus, RunStore};
 use evolab_llm::{CachedEngine, EngineInfo, OpenedEngine, PromptStyle};
 use serde::{Deserialize, Serialize};
@@ -40,10 +41,6 @@ pub struct Resume {
     pub steps_done: u32,
 }
 
-fn now() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
-}
-
 pub fn build_population(
     config: &RunConfig,
     style: PromptStyle,
@@ -73,7 +70,11 @@ pub fn build_population(
 
 /// A readable, unique id: system, UTC time, and 4 hex digits against same-second clashes.
 fn new_run_id(system: System, seed: u64) -> String {
-    let stamp = now().replace(['-', ':'], "").replace('T', "-").trim_end_matches('Z').to_string();
+    let stamp = now()
+        .replace(['-', ':'], "")
+        .replace('T', "-")
+        .trim_end_matches('Z')
+        .to_string();
     let salt = seeds::derive(seed, "run-id", &[std::process::id() as u64]) ^ nanos();
     format!("{}-{stamp}-{:04x}", system.as_str(), salt & 0xffff)
 }
@@ -104,16 +105,18 @@ pub fn create_run(
         resumes: Vec::new(),
     };
     let id = new_run_id(config.system, config.seed());
-    store.create_run(&NewRun {
-        id: &id,
-        system: config.system.as_str(),
-        name: &config.name,
-        master_seed: config.seed(),
-        config_toml: &config.to_toml(),
-        manifest_json: &serde_json::to_string_pretty(&manifest).expect("manifest serialises"),
-        steps_total: population.steps(),
-    })?;
-    store.put_agents(&id, &population.agents())?;
+    store.create_run(
+        &NewRun {
+            id: &id,
+            system: config.system.as_str(),
+            name: &config.name,
+            master_seed: config.seed(),
+            config_toml: &config.to_toml(),
+            manifest_json: &serde_json::to_string_pretty(&manifest).expect("manifest serialises"),
+            steps_total: population.steps(),
+        },
+        &population.agents(),
+    )?;
     Ok(id)
 }
 
@@ -127,13 +130,27 @@ pub fn load_run(store: &RunStore, run_id: &str) -> Result<(RunConfig, Manifest),
     Ok((config, manifest))
 }
 
-/// A resume must use the model the run started with, or its texts would mix two models.
-pub fn check_same_engine(manifest: &Manifest, engine: &EngineInfo) -> Result<(), RunError> {
-    if manifest.engine.cache_identity() != engine.cache_identity() {
+/// A resume must use the model, prompt style and prompt layout the run started with, or its
+/// texts would mix two experiments.
+pub fn check_resumable(manifest: &Manifest, engine: &OpenedEngine) -> Result<(), RunError> {
+    let info = engine.engine.info();
+    if manifest.engine.cache_identity() != info.cache_identity() {
         return Err(RunError::Invalid(format!(
             "this run was started with {} but the engine now is {}; resume with the same model (see `evolab show RUN --manifest`)",
             manifest.engine.cache_identity(),
-            engine.cache_identity()
+            info.cache_identity()
+        )));
+    }
+    if manifest.prompt_style != engine.prompt_style {
+        return Err(RunError::Invalid(format!(
+            "this run used prompt style {:?} but the engine now resolves to {:?}",
+            manifest.prompt_style, engine.prompt_style
+        )));
+    }
+    if manifest.render_template != TEMPLATE_VERSION {
+        return Err(RunError::Invalid(format!(
+            "this run's prompts were laid out by {} but this evolab lays them out by {TEMPLATE_VERSION}; resume it with the evolab version in its manifest",
+            manifest.render_template
         )));
     }
     Ok(())
@@ -149,11 +166,16 @@ pub fn execute(
     observer: &dyn RunObserver,
 ) -> Result<(), RunError> {
     let population = build_population(config, engine.prompt_style).map_err(RunError::Invalid)?;
+    let _lock = store.lock_run(run_id)?;
     store.claim_run(run_id)?;
     let cached = CachedEngine::new(engine.engine, store);
     let outcome = run_steps(store, run_id, population.as_ref(), &cached, observer);
     match &outcome {
         Ok(()) => store.set_status(run_id, RunStatus::Finished, None)?,
+        Err(e @ RunError::Llm { first, .. }) if first.needs_new_config() => {
+            let message = format!("{e}. The stored config cannot get past this: start a new run with a changed config");
+            store.set_status(run_id, RunStatus::Failed, Some(&message))?
+        }
         Err(e) => store.set_status(run_id, RunStatus::Interrupted, Some(&e.to_string()))?,
     }
     outcome
@@ -167,6 +189,9 @@ pub fn record_resume(store: &RunStore, run_id: &str, build: &BuildInfo) -> Resul
         build: build.clone(),
         steps_done: store.committed_steps(run_id)?.len() as u32,
     });
-    store.set_manifest(run_id, &serde_json::to_string_pretty(&manifest).expect("manifest serialises"))?;
+    store.set_manifest(
+        run_id,
+        &serde_json::to_string_pretty(&manifest).expect("manifest serialises"),
+    )?;
     Ok(())
 }

@@ -82,7 +82,9 @@ pub fn load_texts(path: &Path) -> Result<Vec<InitialText>, String> {
             .collect();
         files.sort();
         if files.is_empty() {
-            return Err(format!("folder {shown} has no .txt files; put one initial text per .txt file"));
+            return Err(format!(
+                "folder {shown} has no .txt files; put one initial text per .txt file"
+            ));
         }
         return files.iter().map(|f| read_txt(f)).collect();
     }
@@ -107,7 +109,8 @@ pub fn load_texts(path: &Path) -> Result<Vec<InitialText>, String> {
 }
 
 fn read_txt(path: &Path) -> Result<InitialText, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -123,7 +126,8 @@ impl TelephoneConfig {
             if !self.initial_texts.is_empty() {
                 return Err("telephone: give initial_texts or initial_texts_from, not both".into());
             }
-            self.initial_texts = load_texts(&base_dir.join(from)).map_err(|e| format!("telephone.initial_texts_from: {e}"))?;
+            self.initial_texts = load_texts(&base_dir.join(from))
+                .map_err(|e| format!("telephone.initial_texts_from: {e}"))?;
         } else if self.initial_texts.is_empty() {
             self.initial_texts = builtin_texts();
         }
@@ -135,10 +139,17 @@ impl TelephoneConfig {
             return Err("telephone.generations must be at least 1".into());
         }
         if self.tasks.is_empty() {
-            return Err("telephone.tasks is empty; choose from rephrase, inspiration, continue".into());
+            return Err(
+                "telephone.tasks is empty; choose from rephrase, inspiration, continue".into(),
+            );
         }
         for (kind, name) in self.prompt_names() {
-            library.get(kind, name).map_err(|e| format!("telephone: {e}"))?;
+            library
+                .get(kind, name)
+                .map_err(|e| format!("telephone: {e}"))?;
+        }
+        if self.initial_texts.is_empty() {
+            return Err("telephone: no initial texts (the file or folder given has none)".into());
         }
         let mut names = std::collections::HashSet::new();
         for text in &self.initial_texts {
@@ -146,14 +157,20 @@ impl TelephoneConfig {
                 return Err(format!("telephone: initial text {:?} is empty", text.name));
             }
             if !names.insert(&text.name) {
-                return Err(format!("telephone: two initial texts are named {:?}; names must be unique", text.name));
+                return Err(format!(
+                    "telephone: two initial texts are named {:?}; names must be unique",
+                    text.name
+                ));
             }
         }
         Ok(())
     }
 
     pub fn prompt_names(&self) -> Vec<(PromptKind, &str)> {
-        self.tasks.iter().map(|t| (PromptKind::Task, t.as_str())).collect()
+        self.tasks
+            .iter()
+            .map(|t| (PromptKind::Task, t.as_str()))
+            .collect()
     }
 }
 
@@ -185,15 +202,12 @@ impl TelephonePopulation {
         let sampling = tasks
             .iter()
             .map(|task| {
-                let mut s = sampling.clone();
-                if style == PromptStyle::Completion {
-                    for stop in render::completion_stops(task.cue.as_deref()) {
-                        if !s.stop.contains(&stop) {
-                            s.stop.push(stop);
-                        }
-                    }
-                }
-                s
+                render::with_completion_stops(
+                    sampling,
+                    style,
+                    render::TELEPHONE_LABELS,
+                    task.cue.as_deref(),
+                )
             })
             .collect();
         Ok(Self {
@@ -216,15 +230,26 @@ impl TelephonePopulation {
     }
 
     /// What link `generation` of a chain reads.
-    fn input(&self, history: &History, repetition: u32, generation: u32, chain: u32, task: usize) -> String {
-        let accumulate = self.config.tasks[task] == "continue" && self.config.continue_mode == ContinueMode::Accumulate;
+    fn input(
+        &self,
+        history: &History,
+        repetition: u32,
+        generation: u32,
+        chain: u32,
+        task: usize,
+    ) -> String {
+        let accumulate = self.config.tasks[task] == "continue"
+            && self.config.continue_mode == ContinueMode::Accumulate;
         if accumulate {
             (0..generation)
                 .filter_map(|g| history.get(repetition, g, chain))
                 .collect::<Vec<_>>()
                 .join("\n\n")
         } else {
-            history.get(repetition, generation - 1, chain).unwrap_or_default().to_string()
+            history
+                .get(repetition, generation - 1, chain)
+                .unwrap_or_default()
+                .to_string()
         }
     }
 }
@@ -249,7 +274,9 @@ impl Population for TelephonePopulation {
                     repetition,
                     agent: chain as u32,
                     label: format!("{task_name}/{text_name}"),
-                    details_json: serde_json::json!({ "task": task_name, "initial_text": text_name }).to_string(),
+                    details_json:
+                        serde_json::json!({ "task": task_name, "initial_text": text_name })
+                            .to_string(),
                 });
             }
         }
@@ -313,8 +340,14 @@ mod tests {
             generations: 3,
             tasks: tasks.iter().map(|t| t.to_string()).collect(),
             initial_texts: vec![
-                InitialText { name: "a".into(), text: "Alpha.".into() },
-                InitialText { name: "b".into(), text: "Beta.".into() },
+                InitialText {
+                    name: "a".into(),
+                    text: "Alpha.".into(),
+                },
+                InitialText {
+                    name: "b".into(),
+                    text: "Beta.".into(),
+                },
             ],
             initial_texts_from: None,
             continue_mode: mode,
@@ -324,7 +357,15 @@ mod tests {
     fn population(config: &TelephoneConfig) -> TelephonePopulation {
         let library = PromptLibrary::builtin();
         config.validate(&library).unwrap();
-        TelephonePopulation::new(config, &library, 2, 5, PromptStyle::Chat, &Sampling::default()).unwrap()
+        TelephonePopulation::new(
+            config,
+            &library,
+            2,
+            5,
+            PromptStyle::Chat,
+            &Sampling::default(),
+        )
+        .unwrap()
     }
 
     fn prompt(work: &Work) -> String {
@@ -348,9 +389,13 @@ mod tests {
     #[test]
     fn each_link_reads_only_the_previous_output_by_default() {
         let pop = population(&config(&["continue"], ContinueMode::Previous));
-        let history = History::from_rows(&[row(0, 0, 0, "Alpha."), row(0, 1, 0, "first continuation")]);
+        let history =
+            History::from_rows(&[row(0, 0, 0, "Alpha."), row(0, 1, 0, "first continuation")]);
         let text = prompt(&pop.work(2, &history)[0]);
-        assert!(text.ends_with("first continuation") && !text.contains("Alpha."), "{text}");
+        assert!(
+            text.ends_with("first continuation") && !text.contains("Alpha."),
+            "{text}"
+        );
     }
 
     #[test]
@@ -366,14 +411,21 @@ mod tests {
         let work = pop.work(2, &history);
         assert!(prompt(&work[0]).ends_with("Alpha.\n\nmore"));
         let rephrase = prompt(&work[2]);
-        assert!(rephrase.ends_with("reworded") && !rephrase.contains("Alpha."), "{rephrase}");
+        assert!(
+            rephrase.ends_with("reworded") && !rephrase.contains("Alpha."),
+            "{rephrase}"
+        );
     }
 
     #[test]
     fn texts_load_from_jsonl_txt_and_folders_with_clear_errors() {
         let dir = tempfile::tempdir().unwrap();
         let jsonl = dir.path().join("t.jsonl");
-        std::fs::write(&jsonl, "{\"name\":\"x\",\"text\":\"X\"}\n\n{\"name\":\"y\",\"text\":\"Y\"}\n").unwrap();
+        std::fs::write(
+            &jsonl,
+            "{\"name\":\"x\",\"text\":\"X\"}\n\n{\"name\":\"y\",\"text\":\"Y\"}\n",
+        )
+        .unwrap();
         assert_eq!(load_texts(&jsonl).unwrap().len(), 2);
         std::fs::write(&jsonl, "{\"name\":\"x\"}\n").unwrap();
         let err = load_texts(&jsonl).unwrap_err();
@@ -383,8 +435,13 @@ mod tests {
         std::fs::write(folder.join("b.txt"), "Bee").unwrap();
         std::fs::write(folder.join("a.txt"), "Ay").unwrap();
         let texts = load_texts(&folder).unwrap();
-        assert_eq!((texts[0].name.as_str(), texts[1].text.as_str()), ("a", "Bee"));
-        assert!(load_texts(&dir.path().join("t.csv")).unwrap_err().contains(".jsonl"));
+        assert_eq!(
+            (texts[0].name.as_str(), texts[1].text.as_str()),
+            ("a", "Bee")
+        );
+        assert!(load_texts(&dir.path().join("t.csv"))
+            .unwrap_err()
+            .contains(".jsonl"));
     }
 
     #[test]
@@ -399,6 +456,9 @@ mod tests {
     fn unknown_task_lists_choices() {
         let cfg = config(&["summarise"], ContinueMode::Previous);
         let err = cfg.validate(&PromptLibrary::builtin()).unwrap_err();
-        assert!(err.contains("rephrase") && err.contains("inspiration"), "{err}");
+        assert!(
+            err.contains("rephrase") && err.contains("inspiration"),
+            "{err}"
+        );
     }
 }

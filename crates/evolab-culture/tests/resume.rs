@@ -17,6 +17,8 @@ struct StandIn {
     info: EngineInfo,
     calls: Arc<AtomicUsize>,
     fail_after: Option<usize>,
+    /// Fail with an error the stored config can never get past.
+    too_long: bool,
 }
 
 impl Engine for StandIn {
@@ -24,12 +26,22 @@ impl Engine for StandIn {
         &self.info
     }
 
-    fn generate(&self, requests: &[Request], observer: &dyn BatchObserver) -> Vec<Result<Completion, LlmError>> {
+    fn generate(
+        &self,
+        requests: &[Request],
+        observer: &dyn BatchObserver,
+    ) -> Vec<Result<Completion, LlmError>> {
         requests
             .iter()
             .enumerate()
             .map(|(i, r)| {
                 let n = self.calls.fetch_add(1, Ordering::SeqCst);
+                if self.too_long {
+                    return Err(LlmError::PromptTooLong {
+                        tokens: 5000,
+                        limit: 4096,
+                    });
+                }
                 if self.fail_after.is_some_and(|limit| n >= limit) {
                     return Err(LlmError::Transport {
                         endpoint: "http://127.0.0.1:1/v1".into(),
@@ -65,6 +77,7 @@ fn engine(calls: &Arc<AtomicUsize>, fail_after: Option<usize>) -> OpenedEngine {
             },
             calls: calls.clone(),
             fail_after,
+            too_long: false,
         }),
         prompt_style: PromptStyle::Chat,
     }
@@ -75,19 +88,33 @@ impl BatchObserver for Quiet {}
 impl RunObserver for Quiet {}
 
 fn config(text: &str) -> RunConfig {
-    RunConfig::parse(text, "test").unwrap().resolve(std::path::Path::new(".")).unwrap()
+    RunConfig::parse(text, "test")
+        .unwrap()
+        .resolve(std::path::Path::new("."))
+        .unwrap()
 }
 
 const CULTURE: &str = "system = \"culture\"\nseed = 11\nrepetitions = 2\n[culture]\nagents = 3\ngenerations = 3\nnetwork = { kind = \"circle\" }\n";
 
 fn build() -> BuildInfo {
-    BuildInfo { version: "test".into(), git_commit: None }
+    BuildInfo {
+        version: "test".into(),
+        git_commit: None,
+    }
 }
 
 fn outputs(texts: &[TextRow]) -> Vec<(u32, u32, u32, String, Option<String>)> {
     texts
         .iter()
-        .map(|t| (t.repetition, t.generation, t.agent, t.output.clone(), t.prompt.clone()))
+        .map(|t| {
+            (
+                t.repetition,
+                t.generation,
+                t.agent,
+                t.output.clone(),
+                t.prompt.clone(),
+            )
+        })
         .collect()
 }
 
@@ -108,16 +135,35 @@ fn interrupted_run_resumes_to_the_same_texts_without_repeating_calls() {
     // 6 calls per generation: generation 0 succeeds, generation 1 fails after 2 calls.
     let run = create_run(&store, &cfg, &engine(&broken, Some(8)), &build()).unwrap();
     let err = execute(&store, &run, &cfg, engine(&broken, Some(8)), &Quiet).unwrap_err();
-    assert!(matches!(err, RunError::Llm { step: 1, failed: 4, total: 6, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            RunError::Llm {
+                step: 1,
+                failed: 4,
+                total: 6,
+                ..
+            }
+        ),
+        "{err}"
+    );
     let record = store.run(&run).unwrap();
     assert_eq!(record.status, RunStatus::Interrupted);
     assert!(record.message.unwrap().contains("connection refused"));
     assert_eq!(store.committed_steps(&run).unwrap(), vec![0]);
-    assert_eq!(store.cached_call_count().unwrap(), 8, "finished calls of the failed generation are kept");
+    assert_eq!(
+        store.cached_call_count().unwrap(),
+        8,
+        "finished calls of the failed generation are kept"
+    );
 
     let resumed = Arc::new(AtomicUsize::new(0));
     execute(&store, &run, &cfg, engine(&resumed, None), &Quiet).unwrap();
-    assert_eq!(resumed.load(Ordering::SeqCst), 18 - 8, "the 8 finished calls are replayed");
+    assert_eq!(
+        resumed.load(Ordering::SeqCst),
+        18 - 8,
+        "the 8 finished calls are replayed"
+    );
     assert_eq!(store.run(&run).unwrap().status, RunStatus::Finished);
 
     let reference_store = RunStore::open(&dir.path().join("a.sqlite")).unwrap();
@@ -145,7 +191,11 @@ fn a_rerun_with_the_same_seed_is_replayed_from_the_cache() {
     let other_seed = config(&CULTURE.replace("seed = 11", "seed = 12"));
     let third = create_run(&store, &other_seed, &engine(&calls, None), &build()).unwrap();
     execute(&store, &third, &other_seed, engine(&calls, None), &Quiet).unwrap();
-    assert_eq!(calls.load(Ordering::SeqCst), 36, "another seed is another experiment");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        36,
+        "another seed is another experiment"
+    );
 }
 
 #[test]
@@ -160,10 +210,44 @@ fn telephone_stores_the_initial_text_as_generation_zero() {
     assert_eq!(texts.len(), 2 * 3, "2 chains × (initial text + 2 links)");
     assert_eq!(calls.load(Ordering::SeqCst), 4);
     let initial = &texts[0];
-    assert_eq!((initial.generation, initial.output.as_str(), initial.prompt.as_deref()), (0, "Hello there.", None));
-    let link = texts.iter().find(|t| t.generation == 2 && t.agent == 0).unwrap();
-    let previous = texts.iter().find(|t| t.generation == 1 && t.agent == 0).unwrap();
+    assert_eq!(
+        (
+            initial.generation,
+            initial.output.as_str(),
+            initial.prompt.as_deref()
+        ),
+        (0, "Hello there.", None)
+    );
+    let link = texts
+        .iter()
+        .find(|t| t.generation == 2 && t.agent == 0)
+        .unwrap();
+    let previous = texts
+        .iter()
+        .find(|t| t.generation == 1 && t.agent == 0)
+        .unwrap();
     assert!(link.prompt.as_ref().unwrap().contains(&previous.output));
     let agents = store.agents(&run).unwrap();
     assert_eq!(agents[1].label, "continue/t");
+}
+
+#[test]
+fn an_error_the_config_cannot_get_past_marks_the_run_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = RunStore::open(&dir.path().join("ws.sqlite")).unwrap();
+    let cfg = config(CULTURE);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut opened = engine(&calls, None);
+    opened.engine = Box::new(StandIn {
+        info: opened.engine.info().clone(),
+        calls: calls.clone(),
+        fail_after: None,
+        too_long: true,
+    });
+    let run = create_run(&store, &cfg, &opened, &build()).unwrap();
+    let err = execute(&store, &run, &cfg, opened, &Quiet).unwrap_err();
+    assert!(err.to_string().contains("llm.embedded.context"), "{err}");
+    let record = store.run(&run).unwrap();
+    assert_eq!(record.status, RunStatus::Failed);
+    assert!(record.message.unwrap().contains("new run"));
 }

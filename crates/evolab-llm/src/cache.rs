@@ -83,8 +83,7 @@ impl<'s> CachedEngine<'s> {
             }
         }
         if !misses.is_empty() {
-            let miss_requests: Vec<Request> =
-                misses.iter().map(|&i| requests[i].clone()).collect();
+            let miss_requests: Vec<Request> = misses.iter().map(|&i| requests[i].clone()).collect();
             let saver = SavingObserver {
                 outer: observer,
                 store: self.store,
@@ -160,7 +159,12 @@ impl CompletionStore for evolab_core::RunStore {
     ) -> Result<(), String> {
         let request_json = serde_json::to_string(request).map_err(|e| e.to_string())?;
         let completion_json = serde_json::to_string(completion).map_err(|e| e.to_string())?;
-        self.cache_call(key, &engine.cache_identity(), &request_json, &completion_json)
-            .map_err(|e| e.to_string())
+        self.cache_call(
+            key,
+            &engine.cache_identity(),
+            &request_json,
+            &completion_json,
+        )
+        .map_err(|e| e.to_string())
     }
 }

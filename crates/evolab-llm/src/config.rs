@@ -67,7 +67,7 @@ impl Default for EmbeddedConfig {
     fn default() -> Self {
         Self {
             threads: 0,
-            context: 2048,
+            context: 4096,
             max_batch: 32,
         }
     }
@@ -147,7 +147,7 @@ impl LlmConfig {
                 if o.max_concurrency == 0 {
                     return Err("llm.openai.max_concurrency must be at least 1".into());
                 }
-                if o.timeout_s.is_nan() || o.timeout_s <= 0.0 {
+                if !o.timeout_s.is_finite() || o.timeout_s <= 0.0 {
                     return Err("llm.openai.timeout_s must be > 0".into());
                 }
                 let ordered = (0.0..=o.backoff_max_s).contains(&o.backoff_initial_s);

@@ -8,7 +8,7 @@ pub enum LlmError {
     ModelLoad { path: PathBuf, message: String },
     #[error("this evolab was built without the embedded engine; rebuild with `--features embedded` or use an OpenAI-compatible server (engine = \"openai\")")]
     EmbeddedUnavailable,
-    #[error("prompt of {tokens} tokens does not fit the context of {limit} tokens per sequence; raise `llm.context` or shorten the inputs")]
+    #[error("prompt of {tokens} tokens does not fit the context of {limit} tokens per sequence; raise `llm.embedded.context` or lower `llm.sampling.max_tokens`")]
     PromptTooLong { tokens: usize, limit: usize },
     #[error("{0}")]
     Unsupported(String),
@@ -35,4 +35,18 @@ pub enum LlmError {
     Fetch(String),
     #[error("invalid LLM configuration: {0}")]
     Config(String),
+}
+
+impl LlmError {
+    /// Errors that a run's stored config can never get past: resuming would fail the same
+    /// way, so the run is marked failed and a new run with a changed config is needed.
+    pub fn needs_new_config(&self) -> bool {
+        matches!(
+            self,
+            LlmError::PromptTooLong { .. }
+                | LlmError::Unsupported(_)
+                | LlmError::Config(_)
+                | LlmError::EmbeddedUnavailable
+        )
+    }
 }

@@ -28,8 +28,9 @@ fn requests(agents: u32, max_tokens: u32) -> anyhow::Result<Vec<Request>> {
     };
     // Every sequence runs to max_tokens, so both modes generate the same token count.
     sampling.stop.clear();
-    let population = CulturePopulation::new(&config, &library, 1, 1, PromptStyle::Completion, &sampling)
-        .map_err(anyhow::Error::msg)?;
+    let population =
+        CulturePopulation::new(&config, &library, 1, 1, PromptStyle::Completion, &sampling)
+            .map_err(anyhow::Error::msg)?;
     Ok(population
         .work(0, &History::default())
         .into_iter()
@@ -80,7 +81,9 @@ pub fn generation(ws: &Workspace, args: &BenchArgs) -> anyhow::Result<()> {
             for outcome in outcomes {
                 tokens += u64::from(outcome?.completion_tokens);
             }
-            let rss = peak_rss_mib().map(|m| format!("{m:.0}")).unwrap_or_else(|| "n/a".into());
+            let rss = peak_rss_mib()
+                .map(|m| format!("{m:.0}"))
+                .unwrap_or_else(|| "n/a".into());
             println!(
                 "| {agents} | {label} | {tokens} | {secs:.2} | {:.1} | {rss} |",
                 tokens as f64 / secs

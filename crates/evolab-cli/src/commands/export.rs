@@ -18,7 +18,13 @@ pub fn export(ws: &Workspace, args: &ExportArgs) -> anyhow::Result<()> {
         }
     };
     let texts = store.texts(&record.id)?;
-    export_texts(&record.id, &store.agents(&record.id)?, &texts, format, &path)?;
+    export_texts(
+        &record.id,
+        &store.agents(&record.id)?,
+        &texts,
+        format,
+        &path,
+    )?;
     eprintln!("{} texts written", texts.len());
     println!("{}", path.display());
     Ok(())

@@ -25,7 +25,7 @@ pub fn list(ws: &Workspace) -> anyhow::Result<()> {
             run.id,
             run.system,
             run.name,
-            run.effective_status().as_str(),
+            store.status_of(&run).as_str(),
             format!("{}/{}", run.steps_done, run.steps_total),
             run.created_at
         );
@@ -37,7 +37,19 @@ pub fn show(ws: &Workspace, args: &ShowArgs) -> anyhow::Result<()> {
     let store = ws.store()?;
     let record = store.run(&args.run)?;
     if args.manifest {
-        println!("# manifest\n{}\n\n# resolved config\n{}", record.manifest_json, record.config_toml);
+        println!(
+            "# status: {} ({}/{} generations), created {}, last update {}, finished {}",
+            store.status_of(&record).as_str(),
+            record.steps_done,
+            record.steps_total,
+            record.created_at,
+            record.updated_at,
+            record.finished_at.as_deref().unwrap_or("-")
+        );
+        println!(
+            "# manifest\n{}\n\n# resolved config\n{}",
+            record.manifest_json, record.config_toml
+        );
         return Ok(());
     }
     let labels: HashMap<(u32, u32), String> = store
@@ -50,7 +62,7 @@ pub fn show(ws: &Workspace, args: &ShowArgs) -> anyhow::Result<()> {
         record.id,
         record.system,
         record.name,
-        record.effective_status().as_str(),
+        store.status_of(&record).as_str(),
         record.steps_done,
         record.steps_total
     );
@@ -67,10 +79,20 @@ pub fn show(ws: &Workspace, args: &ShowArgs) -> anyhow::Result<()> {
         }
         if heading != Some((text.repetition, text.generation)) {
             heading = Some((text.repetition, text.generation));
-            println!("\n=== repetition {} · generation {} ===", text.repetition, text.generation);
+            println!(
+                "\n=== repetition {} · generation {} ===",
+                text.repetition, text.generation
+            );
         }
-        let label = labels.get(&(text.repetition, text.agent)).map(String::as_str).unwrap_or("");
-        let truncated = if text.finish_reason.as_deref() == Some("length") { ", truncated" } else { "" };
+        let label = labels
+            .get(&(text.repetition, text.agent))
+            .map(String::as_str)
+            .unwrap_or("");
+        let truncated = if text.finish_reason.as_deref() == Some("length") {
+            ", truncated"
+        } else {
+            ""
+        };
         println!(
             "\n--- agent {} [{label}] ({} tokens{truncated}{})",
             text.agent,

@@ -17,7 +17,10 @@ pub fn list(ws: &Workspace) -> anyhow::Result<()> {
             Some(path) => format!("installed at {}", path.display()),
             None => "not installed (`evolab model fetch` gets it)".to_string(),
         };
-        println!("{:<16} {}\n{:<16} {state}", model.name, model.description, "");
+        println!(
+            "{:<16} {}\n{:<16} {state}",
+            model.name, model.description, ""
+        );
     }
     println!("\nAny other GGUF file works too: set llm.model to its path.");
     Ok(())

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use evolab_core::RunStatus;
-use evolab_culture::session::{self, check_same_engine, create_run, execute, load_run};
+use evolab_culture::session::{self, check_resumable, create_run, execute, load_run};
 use evolab_culture::RunConfig;
 
 use crate::cli::RunArgs;
@@ -64,7 +64,7 @@ pub fn start(ws: &Workspace, args: &RunArgs) -> anyhow::Result<()> {
 pub fn resume(ws: &Workspace, run_id: &str) -> anyhow::Result<()> {
     let store = ws.store()?;
     let record = store.run(run_id)?;
-    match record.effective_status() {
+    match store.status_of(&record) {
         RunStatus::Finished => {
             eprintln!("run {run_id} is already finished");
             return Ok(());
@@ -73,14 +73,15 @@ pub fn resume(ws: &Workspace, run_id: &str) -> anyhow::Result<()> {
             "run {run_id} is being worked on by process {} right now; wait for it or stop it first",
             record.pid.unwrap_or(0)
         ),
-        RunStatus::Interrupted | RunStatus::Failed => {}
+        RunStatus::Failed => bail!(
+            "run {run_id} failed and cannot be resumed: {}",
+            record.message.as_deref().unwrap_or("no reason recorded")
+        ),
+        RunStatus::Interrupted => {}
     }
     let (config, manifest) = load_run(&store, run_id)?;
     let engine = evolab_llm::open_engine(&config.llm, &ws.models_dir)?;
-    check_same_engine(&manifest, engine.engine.info())?;
-    if engine.prompt_style != manifest.prompt_style {
-        bail!("run {run_id} used prompt style {:?} but the engine now resolves to {:?}; set llm.prompt_style explicitly", manifest.prompt_style, engine.prompt_style);
-    }
+    check_resumable(&manifest, &engine)?;
     session::record_resume(&store, run_id, &build_info())?;
     eprintln!(
         "resuming run {run_id} at generation {}/{}",
@@ -105,8 +106,15 @@ fn finish(
             println!("{run_id}");
             Ok(())
         }
-        Err(err) => Err(err).with_context(|| {
-            format!("run {run_id} stopped; every finished generation and call is saved. Fix the cause, then `evolab resume {run_id}`")
-        }),
+        Err(err) => {
+            let status = store
+                .run(run_id)
+                .map(|r| r.status)
+                .unwrap_or(RunStatus::Interrupted);
+            Err(err).with_context(|| match status {
+                RunStatus::Failed => format!("run {run_id} failed; its finished generations are saved"),
+                _ => format!("run {run_id} stopped; every finished generation and call is saved. Fix the cause, then `evolab resume {run_id}`"),
+            })
+        }
     }
 }

@@ -34,7 +34,8 @@ impl RunStore {
     pub fn cached_call_count(&self) -> Result<u64, StoreError> {
         Ok(self
             .conn()
-            .query_row("SELECT COUNT(*) FROM llm_calls", [], |row| row.get::<_, i64>(0))?
-            as u64)
+            .query_row("SELECT COUNT(*) FROM llm_calls", [], |row| {
+                row.get::<_, i64>(0)
+            })? as u64)
     }
 }

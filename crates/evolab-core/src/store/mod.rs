@@ -5,6 +5,7 @@
 //! step's finished calls survive.
 
 mod llm_calls;
+mod lock;
 mod runs;
 mod schema;
 mod texts;
@@ -14,6 +15,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+pub use lock::RunLock;
 pub use runs::{NewRun, RunRecord, RunStatus};
 pub use schema::SCHEMA_VERSION;
 pub use texts::{AgentRow, TextRow};
@@ -31,6 +33,8 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
     #[error("no run named {0:?} in this workspace; `evolab list` shows the runs")]
     NoSuchRun(String),
+    #[error("run {0} is being worked on by another evolab process; wait for it or stop it first")]
+    Busy(String),
     #[error("run store holds invalid data: {0}")]
     Corrupt(String),
 }
@@ -49,12 +53,14 @@ impl RunStore {
             })?;
         }
         let mut conn = Connection::open(path)?;
+        // First, so that a second process opening the store at the same moment waits
+        // instead of failing.
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL keeps a committed generation even across power loss, at a cost of one fsync
         // per generation, which is negligible next to LLM calls.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         schema::migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -69,10 +75,13 @@ impl RunStore {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back),
         // so a poisoned lock is safe to keep using.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-pub(crate) fn now() -> String {
+/// The current UTC time in RFC 3339, as every timestamp of the store.
+pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }

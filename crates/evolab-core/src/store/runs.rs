@@ -2,13 +2,15 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{now, RunStore, StoreError};
+use super::{now, AgentRow, RunStore, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunStatus {
     Running,
-    /// Stopped by a failure that a resume can get past (server down, interrupted).
+    /// Stopped by a failure that a resume can get past (server down, killed).
     Interrupted,
+    /// Stopped by a failure its stored config cannot get past (e.g. a prompt longer than
+    /// the context): a new run with a changed config is needed.
     Failed,
     Finished,
 }
@@ -62,29 +64,6 @@ pub struct RunRecord {
     pub finished_at: Option<String>,
 }
 
-impl RunRecord {
-    /// A run marked `running` whose process no longer exists was killed: report it as
-    /// interrupted, which is what `evolab resume` is for.
-    pub fn effective_status(&self) -> RunStatus {
-        match (self.status, self.pid) {
-            (RunStatus::Running, Some(pid)) if !process_alive(pid) => RunStatus::Interrupted,
-            (status, _) => status,
-        }
-    }
-}
-
-fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    if cfg!(target_os = "linux") {
-        std::path::Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        // Without a cheap portable check, trust the stored status.
-        true
-    }
-}
-
 const RUN_COLUMNS: &str = "id, system, name, master_seed, config_toml, manifest_json, status, message, pid,
      steps_total, (SELECT COUNT(*) FROM steps s WHERE s.run_id = runs.id), created_at, updated_at, finished_at";
 
@@ -124,9 +103,12 @@ fn finish_record(
 }
 
 impl RunStore {
-    pub fn create_run(&self, run: &NewRun<'_>) -> Result<(), StoreError> {
+    /// Records a new run and its agents in one transaction.
+    pub fn create_run(&self, run: &NewRun<'_>, agents: &[AgentRow]) -> Result<(), StoreError> {
         let at = now();
-        self.conn().execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO runs (id, system, name, master_seed, config_toml, manifest_json, status,
                                pid, steps_total, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8, ?9, ?9)",
@@ -142,15 +124,28 @@ impl RunStore {
                 at
             ],
         )?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO agents (run_id, repetition, agent, label, details_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for a in agents {
+                stmt.execute(params![
+                    run.id,
+                    a.repetition,
+                    a.agent,
+                    a.label,
+                    a.details_json
+                ])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
     pub fn run(&self, id: &str) -> Result<RunRecord, StoreError> {
         let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1");
-        let found = self
-            .conn()
-            .query_row(&sql, [id], run_from_row)
-            .optional()?;
+        let found = self.conn().query_row(&sql, [id], run_from_row).optional()?;
         finish_record(found.ok_or_else(|| StoreError::NoSuchRun(id.to_string()))?)
     }
 

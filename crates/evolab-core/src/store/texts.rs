@@ -61,22 +61,6 @@ fn text_from_row(row: &Row<'_>) -> rusqlite::Result<TextRow> {
 }
 
 impl RunStore {
-    pub fn put_agents(&self, run_id: &str, agents: &[AgentRow]) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        {
-            let mut stmt = tx.prepare(
-                "INSERT OR REPLACE INTO agents (run_id, repetition, agent, label, details_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for a in agents {
-                stmt.execute(params![run_id, a.repetition, a.agent, a.label, a.details_json])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
     pub fn agents(&self, run_id: &str) -> Result<Vec<AgentRow>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
@@ -96,7 +80,12 @@ impl RunStore {
 
     /// Writes all texts of one step and marks the step done, atomically: after a crash a
     /// step is either wholly there or wholly absent.
-    pub fn commit_step(&self, run_id: &str, step: u32, texts: &[TextRow]) -> Result<(), StoreError> {
+    pub fn commit_step(
+        &self,
+        run_id: &str,
+        step: u32,
+        texts: &[TextRow],
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         {
