@@ -221,19 +221,7 @@ mod tests {
     }
 
     fn row(repetition: u32, generation: u32, agent: u32, output: &str) -> TextRow {
-        TextRow {
-            repetition,
-            generation,
-            agent,
-            prompt: None,
-            output: output.into(),
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            finish_reason: None,
-            seed: None,
-            elapsed_ms: 0.0,
-            replayed: false,
-        }
+        TextRow::given(repetition, generation, agent, output.into())
     }
 
     fn prompt_text(work: &Work) -> String {
@@ -310,25 +298,19 @@ mod tests {
             },
             1,
         );
-        let seeds: Vec<u64> = pop
-            .work(0, &History::default())
-            .iter()
-            .map(|w| match &w.action {
-                Action::Generate(r) => r.seed,
-                Action::Given(_) => unreachable!(),
-            })
-            .collect();
-        assert_eq!(seeds.len(), 3);
-        assert!(seeds[0] != seeds[1] && seeds[1] != seeds[2]);
-        let again: Vec<u64> = pop
-            .work(0, &History::default())
-            .iter()
-            .map(|w| match &w.action {
-                Action::Generate(r) => r.seed,
-                Action::Given(_) => unreachable!(),
-            })
-            .collect();
-        assert_eq!(seeds, again);
+        let seeds = || -> Vec<u64> {
+            pop.work(0, &History::default())
+                .iter()
+                .map(|w| match &w.action {
+                    Action::Generate(r) => r.seed,
+                    Action::Given(_) => unreachable!(),
+                })
+                .collect()
+        };
+        let first = seeds();
+        assert_eq!(first.len(), 3);
+        assert!(first[0] != first[1] && first[1] != first[2]);
+        assert_eq!(first, seeds());
     }
 
     #[test]

@@ -86,19 +86,7 @@ fn rows_for(work: &[Work], completions: Vec<Completion>) -> Vec<TextRow> {
     let mut completions = completions.into_iter();
     work.iter()
         .map(|w| {
-            let base = TextRow {
-                repetition: w.repetition,
-                generation: w.generation,
-                agent: w.agent,
-                prompt: None,
-                output: String::new(),
-                prompt_tokens: 0,
-                completion_tokens: 0,
-                finish_reason: None,
-                seed: None,
-                elapsed_ms: 0.0,
-                replayed: false,
-            };
+            let base = TextRow::given(w.repetition, w.generation, w.agent, String::new());
             match &w.action {
                 Action::Given(text) => TextRow {
                     output: text.clone(),

@@ -320,19 +320,7 @@ mod tests {
     use evolab_core::TextRow;
 
     fn row(repetition: u32, generation: u32, agent: u32, output: &str) -> TextRow {
-        TextRow {
-            repetition,
-            generation,
-            agent,
-            prompt: None,
-            output: output.into(),
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            finish_reason: None,
-            seed: None,
-            elapsed_ms: 0.0,
-            replayed: false,
-        }
+        TextRow::given(repetition, generation, agent, output.into())
     }
 
     fn config(tasks: &[&str], mode: ContinueMode) -> TelephoneConfig {

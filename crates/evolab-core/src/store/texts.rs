@@ -35,6 +35,25 @@ pub struct TextRow {
     pub replayed: bool,
 }
 
+impl TextRow {
+    /// A text that was given rather than generated (no prompt, no tokens).
+    pub fn given(repetition: u32, generation: u32, agent: u32, output: String) -> Self {
+        Self {
+            repetition,
+            generation,
+            agent,
+            prompt: None,
+            output,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            finish_reason: None,
+            seed: None,
+            elapsed_ms: 0.0,
+            replayed: false,
+        }
+    }
+}
+
 // u64 seeds exceed JavaScript's and pandas' exact integer range in JSON; a string keeps them.
 fn seed_as_string<S: serde::Serializer>(seed: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
     match seed {
