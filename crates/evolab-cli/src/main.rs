@@ -10,6 +10,7 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     ensure_passive_openmp();
+    restore_default_sigpipe();
     let cli = cli::Cli::parse();
     match commands::dispatch(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -35,5 +36,15 @@ fn ensure_passive_openmp() {
             // exec only returns on failure; carry on with the default policy.
             eprintln!("warning: could not re-execute with OMP_WAIT_POLICY=passive: {err}");
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so `evolab show RUN | head` would panic on the closed pipe. Like
+/// other Unix tools, end quietly instead.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
