@@ -40,9 +40,38 @@ pub fn find(name: &str) -> Result<&'static str, String> {
         })
 }
 
-/// The first comment line of a preset, as its description.
-pub fn description(text: &str) -> &str {
+/// The opening comment of a preset, as its description.
+pub fn description(text: &str) -> String {
     text.lines()
-        .find_map(|l| l.strip_prefix("# "))
-        .unwrap_or("")
+        .map_while(|l| l.strip_prefix('#'))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use evolab_culture::RunConfig;
+
+    #[test]
+    fn every_preset_resolves_and_describes_itself() {
+        for (name, text) in PRESETS {
+            let config = RunConfig::parse(text, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let resolved = config
+                .resolve(std::path::Path::new("."))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(resolved.name, *name, "a preset is named after its file");
+            assert!(description(text).len() > 20, "{name} has a description");
+        }
+    }
+
+    #[test]
+    fn unknown_preset_lists_the_presets() {
+        let err = find("caveman").unwrap_err();
+        assert!(
+            err.contains("caveman-2x5") && err.contains("quickstart"),
+            "{err}"
+        );
+    }
 }
