@@ -31,7 +31,7 @@ impl RunProgress {
         };
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} generation {pos}/{len} [{wide_bar}] {elapsed_precise} ETA {eta} {msg}",
+                "{spinner} {pos}/{len} generations [{wide_bar}] {elapsed_precise} ETA {eta} {msg}",
             )
             .expect("valid template")
             .progress_chars("=> "),
@@ -97,7 +97,7 @@ impl RunObserver for RunProgress {
         *self.step_start.lock().unwrap_or_else(|p| p.into_inner()) =
             (Instant::now(), self.tokens.load(Ordering::Relaxed));
         if self.plain {
-            eprintln!("generation {}/{steps}: {requests} calls", step + 1);
+            eprintln!("generation {step} ({}/{steps}): {requests} calls", step + 1);
         }
         self.refresh();
     }
@@ -110,7 +110,7 @@ impl RunObserver for RunProgress {
             let secs = start.elapsed().as_secs_f64();
             let tokens = self.tokens.load(Ordering::Relaxed) - tokens_at_start;
             eprintln!(
-                "generation {}/{steps} saved: {tokens} tokens in {secs:.1} s ({:.1} tok/s)",
+                "generation {step} ({}/{steps}) saved: {tokens} tokens in {secs:.1} s ({:.1} tok/s)",
                 step + 1,
                 tokens as f64 / secs.max(1e-3)
             );

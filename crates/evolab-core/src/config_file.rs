@@ -6,11 +6,8 @@ use serde::de::DeserializeOwned;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("cannot read config {path}: {io}")]
+    Read { path: String, io: std::io::Error },
     /// toml's message already shows the line, the column, the offending text and, for an
     /// unknown field, the valid names.
     #[error("invalid config {path}:\n{message}")]
@@ -27,9 +24,9 @@ pub fn parse_toml<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T, Co
 }
 
 pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<(T, String), ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let text = std::fs::read_to_string(path).map_err(|io| ConfigError::Read {
         path: path.display().to_string(),
-        source,
+        io,
     })?;
     let value = parse_toml(&text, &path.display().to_string())?;
     Ok((value, text))

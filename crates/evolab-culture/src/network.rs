@@ -80,8 +80,10 @@ impl NetworkConfig {
                 if cliques == 0 || !agents.is_multiple_of(cliques) {
                     return Err(format!("network caveman: {agents} agents cannot be split into {cliques} equal cliques; choose agents as a multiple of cliques"));
                 }
-                if agents / cliques < 2 {
-                    return Err(format!("network caveman: cliques need at least 2 agents each, got {}", agents / cliques));
+                // With 2 agents per clique, rewiring removes each clique's only edge and the
+                // graph falls apart into pairs.
+                if agents / cliques < 3 {
+                    return Err(format!("network caveman: cliques need at least 3 agents each to stay connected, got {}", agents / cliques));
                 }
                 Ok(())
             }

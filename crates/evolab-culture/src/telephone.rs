@@ -74,6 +74,9 @@ pub fn builtin_texts() -> Vec<InitialText> {
 /// Reads initial texts from a file or folder, with errors that say what format is expected.
 pub fn load_texts(path: &Path) -> Result<Vec<InitialText>, String> {
     let shown = path.display();
+    if !path.exists() {
+        return Err(format!("{shown} does not exist"));
+    }
     if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|e| format!("cannot read folder {shown}: {e}"))?
@@ -111,6 +114,8 @@ pub fn load_texts(path: &Path) -> Result<Vec<InitialText>, String> {
 fn read_txt(path: &Path) -> Result<InitialText, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // Editors end files with a newline that is not part of the text.
+    let text = text.trim_end_matches(['\n', '\r']).to_string();
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -420,16 +425,17 @@ mod tests {
         assert!(err.contains("line 1") && err.contains("text"), "{err}");
         let folder = dir.path().join("texts");
         std::fs::create_dir(&folder).unwrap();
-        std::fs::write(folder.join("b.txt"), "Bee").unwrap();
+        std::fs::write(folder.join("b.txt"), "Bee\n").unwrap();
         std::fs::write(folder.join("a.txt"), "Ay").unwrap();
         let texts = load_texts(&folder).unwrap();
         assert_eq!(
             (texts[0].name.as_str(), texts[1].text.as_str()),
             ("a", "Bee")
         );
-        assert!(load_texts(&dir.path().join("t.csv"))
-            .unwrap_err()
-            .contains(".jsonl"));
+        let csv = dir.path().join("t.csv");
+        assert!(load_texts(&csv).unwrap_err().contains("does not exist"));
+        std::fs::write(&csv, "name,text").unwrap();
+        assert!(load_texts(&csv).unwrap_err().contains(".jsonl"));
     }
 
     #[test]

@@ -70,6 +70,7 @@ pub fn show(ws: &Workspace, args: &ShowArgs) -> anyhow::Result<()> {
         println!("last message: {message}");
     }
     let mut heading = None;
+    let mut shown = 0;
     for text in store.texts(&args.run)? {
         let keep = args.generation.is_none_or(|g| g == text.generation)
             && args.repetition.is_none_or(|r| r == text.repetition)
@@ -105,6 +106,13 @@ pub fn show(ws: &Workspace, args: &ShowArgs) -> anyhow::Result<()> {
             }
         }
         println!("{}", text.output.trim());
+        shown += 1;
+    }
+    if shown == 0 {
+        println!(
+            "\nno texts match; this run has generations 0 to {} (telephone: 0 is the initial text)",
+            record.steps_total.saturating_sub(1)
+        );
     }
     Ok(())
 }

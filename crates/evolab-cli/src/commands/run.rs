@@ -84,7 +84,7 @@ pub fn resume(ws: &Workspace, run_id: &str) -> anyhow::Result<()> {
     check_resumable(&manifest, &engine)?;
     session::record_resume(&store, run_id, &build_info())?;
     eprintln!(
-        "resuming run {run_id} at generation {}/{}",
+        "resuming run {run_id}: {} of {} generations done",
         record.steps_done, record.steps_total
     );
     finish(&store, run_id, &config, engine)

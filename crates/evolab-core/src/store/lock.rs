@@ -25,9 +25,9 @@ impl RunStore {
     fn open_lock_file(&self, run_id: &str) -> Result<File, StoreError> {
         let path = self.lock_path(run_id);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            std::fs::create_dir_all(dir).map_err(|io| StoreError::CreateDir {
                 path: dir.to_path_buf(),
-                source,
+                io,
             })?;
         }
         OpenOptions::new()
@@ -35,7 +35,7 @@ impl RunStore {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|source| StoreError::CreateDir { path, source })
+            .map_err(|io| StoreError::CreateDir { path, io })
     }
 
     /// Claims a run for this process, or says that another process has it.

@@ -24,11 +24,8 @@ pub use texts::{AgentRow, TextRow};
 pub enum StoreError {
     #[error("run store: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("cannot create the workspace directory {path}: {source}")]
-    CreateDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("cannot create {path}: {io}")]
+    CreateDir { path: PathBuf, io: std::io::Error },
     #[error("the run store uses schema version {found}, newer than this evolab supports ({supported}); upgrade evolab")]
     TooNew { found: i64, supported: i64 },
     #[error("no run named {0:?} in this workspace; `evolab list` shows the runs")]
@@ -47,9 +44,9 @@ pub struct RunStore {
 impl RunStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            std::fs::create_dir_all(dir).map_err(|io| StoreError::CreateDir {
                 path: dir.to_path_buf(),
-                source,
+                io,
             })?;
         }
         let mut conn = Connection::open(path)?;
