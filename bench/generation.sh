@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p evolab-cli
-bin="$root/target/release/evolab"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/evolab"
 "$bin" model fetch >/dev/null
 
 threads="${THREADS:-1}"
