@@ -1,12 +1,12 @@
 //! LLM-Culture: agents on a social network rewrite their neighbours' stories.
 
 use evolab_core::{seeds, AgentRow};
-use evolab_llm::{PromptStyle, Request, Sampling};
+use evolab_llm::{Request, Sampling};
 use serde::{Deserialize, Serialize};
 
 use crate::network::{Network, NetworkConfig};
 use crate::per_agent::PerAgent;
-use crate::population::{Action, History, Population, Work};
+use crate::population::{Action, History, Population, RunSettings, Work};
 use crate::prompts::{PromptEntry, PromptKind, PromptLibrary};
 use crate::render;
 
@@ -73,10 +73,7 @@ impl CultureConfig {
 pub struct CulturePopulation {
     config: CultureConfig,
     network: Network,
-    repetitions: u32,
-    master_seed: u64,
-    style: PromptStyle,
-    sampling: Sampling,
+    settings: RunSettings,
     init: Vec<PromptEntry>,
     update: Vec<PromptEntry>,
     personalities: Vec<PromptEntry>,
@@ -87,14 +84,12 @@ impl CulturePopulation {
     pub fn new(
         config: &CultureConfig,
         library: &PromptLibrary,
-        repetitions: u32,
-        master_seed: u64,
-        style: PromptStyle,
-        sampling: &Sampling,
+        settings: &RunSettings,
     ) -> Result<Self, String> {
-        let network = config
-            .network
-            .build(config.agents, seeds::derive(master_seed, "network", &[]));
+        let network = config.network.build(
+            config.agents,
+            seeds::derive(settings.master_seed, "network", &[]),
+        );
         let entries = |kind: PromptKind, names: &PerAgent| {
             (0..config.agents as usize)
                 .map(|a| library.get(kind, names.of(a)).cloned())
@@ -102,10 +97,7 @@ impl CulturePopulation {
         };
         Ok(Self {
             network,
-            repetitions,
-            master_seed,
-            style,
-            sampling: sampling.clone(),
+            settings: settings.clone(),
             init: entries(PromptKind::Init, &config.init)?,
             update: entries(PromptKind::Update, &config.update)?,
             personalities: entries(PromptKind::Personality, &config.personalities)?,
@@ -115,8 +107,8 @@ impl CulturePopulation {
 
     fn sampling_for(&self, instruction: &PromptEntry) -> Sampling {
         render::with_completion_stops(
-            &self.sampling,
-            self.style,
+            &self.settings.sampling,
+            self.settings.style,
             render::CULTURE_LABELS,
             instruction.cue.as_deref(),
         )
@@ -134,7 +126,7 @@ impl Population for CulturePopulation {
 
     fn agents(&self) -> Vec<AgentRow> {
         let mut rows = Vec::new();
-        for repetition in 0..self.repetitions {
+        for repetition in 0..self.settings.repetitions {
             for agent in 0..self.config.agents as usize {
                 let details = serde_json::json!({
                     "personality": self.config.personalities.of(agent),
@@ -154,7 +146,7 @@ impl Population for CulturePopulation {
 
     fn work(&self, step: u32, history: &History) -> Vec<Work> {
         let mut work = Vec::new();
-        for repetition in 0..self.repetitions {
+        for repetition in 0..self.settings.repetitions {
             for agent in 0..self.config.agents as usize {
                 if !self.network.acts(agent, step) {
                     continue;
@@ -174,13 +166,13 @@ impl Population for CulturePopulation {
                     &self.update[agent]
                 };
                 let prompt = render::culture_prompt(
-                    self.style,
+                    self.settings.style,
                     &self.personalities[agent],
                     instruction,
                     &inputs,
                 );
                 let seed = seeds::derive(
-                    self.master_seed,
+                    self.settings.master_seed,
                     "culture",
                     &[u64::from(repetition), u64::from(step), agent as u64],
                 );
@@ -204,20 +196,22 @@ impl Population for CulturePopulation {
 mod tests {
     use super::*;
     use evolab_core::TextRow;
-    use evolab_llm::Prompt;
+    use evolab_llm::{Prompt, PromptStyle};
+
+    fn settings(repetitions: u32, style: PromptStyle) -> RunSettings {
+        RunSettings {
+            repetitions,
+            master_seed: 7,
+            style,
+            sampling: Sampling::default(),
+        }
+    }
 
     fn population(config: CultureConfig, repetitions: u32) -> CulturePopulation {
         let library = PromptLibrary::builtin();
         config.validate(&library).unwrap();
-        CulturePopulation::new(
-            &config,
-            &library,
-            repetitions,
-            7,
-            PromptStyle::Chat,
-            &Sampling::default(),
-        )
-        .unwrap()
+        CulturePopulation::new(&config, &library, &settings(repetitions, PromptStyle::Chat))
+            .unwrap()
     }
 
     fn row(repetition: u32, generation: u32, agent: u32, output: &str) -> TextRow {
@@ -322,15 +316,8 @@ mod tests {
             ..Default::default()
         };
         config.validate(&library).unwrap();
-        let pop = CulturePopulation::new(
-            &config,
-            &library,
-            1,
-            7,
-            PromptStyle::Completion,
-            &Sampling::default(),
-        )
-        .unwrap();
+        let pop = CulturePopulation::new(&config, &library, &settings(1, PromptStyle::Completion))
+            .unwrap();
         let work = pop.work(0, &History::default());
         let Action::Generate(request) = &work[0].action else {
             unreachable!()

@@ -4,7 +4,17 @@
 use std::collections::HashMap;
 
 use evolab_core::{AgentRow, TextRow};
-use evolab_llm::Request;
+use evolab_llm::{PromptStyle, Request, Sampling};
+
+/// What every population takes from its run: repetitions, the master seed, and how
+/// requests are phrased and sampled.
+#[derive(Clone, Debug)]
+pub struct RunSettings {
+    pub repetitions: u32,
+    pub master_seed: u64,
+    pub style: PromptStyle,
+    pub sampling: Sampling,
+}
 
 /// What one agent does at one step.
 pub enum Action {

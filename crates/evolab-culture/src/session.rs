@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{RunConfig, System};
 use crate::culture::CulturePopulation;
-use crate::population::Population;
+use crate::population::{Population, RunSettings};
 use crate::render::TEMPLATE_VERSION;
 use crate::runner::{run_steps, RunError, RunObserver};
 use crate::telephone::TelephonePopulation;
@@ -46,25 +46,22 @@ pub fn build_population(
     style: PromptStyle,
 ) -> Result<Box<dyn Population>, String> {
     let library = config.prompts.library(std::path::Path::new("."))?;
-    let seed = config.seed();
-    let sampling = &config.llm.sampling;
+    let settings = RunSettings {
+        repetitions: config.repetitions,
+        master_seed: config.seed(),
+        style,
+        sampling: config.llm.sampling.clone(),
+    };
+    let unresolved = "config is not resolved";
     Ok(match config.system {
-        System::Culture => Box::new(CulturePopulation::new(
-            config.culture.as_ref().ok_or("config is not resolved")?,
-            &library,
-            config.repetitions,
-            seed,
-            style,
-            sampling,
-        )?),
-        System::Telephone => Box::new(TelephonePopulation::new(
-            config.telephone.as_ref().ok_or("config is not resolved")?,
-            &library,
-            config.repetitions,
-            seed,
-            style,
-            sampling,
-        )?),
+        System::Culture => {
+            let culture = config.culture.as_ref().ok_or(unresolved)?;
+            Box::new(CulturePopulation::new(culture, &library, &settings)?)
+        }
+        System::Telephone => {
+            let telephone = config.telephone.as_ref().ok_or(unresolved)?;
+            Box::new(TelephonePopulation::new(telephone, &library, &settings)?)
+        }
     })
 }
 

@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use evolab_core::{seeds, AgentRow};
-use evolab_llm::{PromptStyle, Request, Sampling};
+use evolab_llm::{Request, Sampling};
 use serde::{Deserialize, Serialize};
 
-use crate::population::{Action, History, Population, Work};
+use crate::population::{Action, History, Population, RunSettings, Work};
 use crate::prompts::{PromptEntry, PromptKind, PromptLibrary};
 use crate::render;
 
@@ -182,11 +182,10 @@ impl TelephoneConfig {
 /// Chains are numbered task-major: chain = task index × texts + text index.
 pub struct TelephonePopulation {
     config: TelephoneConfig,
-    repetitions: u32,
-    master_seed: u64,
-    style: PromptStyle,
+    settings: RunSettings,
     tasks: Vec<PromptEntry>,
-    sampling: Vec<Sampling>,
+    /// The run's sampling plus each task's completion stops.
+    task_sampling: Vec<Sampling>,
 }
 
 impl TelephonePopulation {
@@ -194,22 +193,19 @@ impl TelephonePopulation {
     pub fn new(
         config: &TelephoneConfig,
         library: &PromptLibrary,
-        repetitions: u32,
-        master_seed: u64,
-        style: PromptStyle,
-        sampling: &Sampling,
+        settings: &RunSettings,
     ) -> Result<Self, String> {
         let tasks: Vec<PromptEntry> = config
             .tasks
             .iter()
             .map(|t| library.get(PromptKind::Task, t).cloned())
             .collect::<Result<_, _>>()?;
-        let sampling = tasks
+        let task_sampling = tasks
             .iter()
             .map(|task| {
                 render::with_completion_stops(
-                    sampling,
-                    style,
+                    &settings.sampling,
+                    settings.style,
                     render::TELEPHONE_LABELS,
                     task.cue.as_deref(),
                 )
@@ -217,11 +213,9 @@ impl TelephonePopulation {
             .collect();
         Ok(Self {
             config: config.clone(),
-            repetitions,
-            master_seed,
-            style,
+            settings: settings.clone(),
             tasks,
-            sampling,
+            task_sampling,
         })
     }
 
@@ -270,7 +264,7 @@ impl Population for TelephonePopulation {
 
     fn agents(&self) -> Vec<AgentRow> {
         let mut rows = Vec::new();
-        for repetition in 0..self.repetitions {
+        for repetition in 0..self.settings.repetitions {
             for chain in 0..self.chains() {
                 let (task, text) = self.task_and_text(chain);
                 let task_name = &self.config.tasks[task];
@@ -290,7 +284,7 @@ impl Population for TelephonePopulation {
 
     fn work(&self, step: u32, history: &History) -> Vec<Work> {
         let mut work = Vec::new();
-        for repetition in 0..self.repetitions {
+        for repetition in 0..self.settings.repetitions {
             for chain in 0..self.chains() {
                 let (task, text) = self.task_and_text(chain);
                 let action = if step == 0 {
@@ -298,10 +292,14 @@ impl Population for TelephonePopulation {
                 } else {
                     let input = self.input(history, repetition, step, chain as u32, task);
                     Action::Generate(Request {
-                        prompt: render::telephone_prompt(self.style, &self.tasks[task], &input),
-                        sampling: self.sampling[task].clone(),
+                        prompt: render::telephone_prompt(
+                            self.settings.style,
+                            &self.tasks[task],
+                            &input,
+                        ),
+                        sampling: self.task_sampling[task].clone(),
                         seed: seeds::derive(
-                            self.master_seed,
+                            self.settings.master_seed,
                             "telephone",
                             &[u64::from(repetition), u64::from(step), chain as u64],
                         ),
@@ -323,6 +321,7 @@ impl Population for TelephonePopulation {
 mod tests {
     use super::*;
     use evolab_core::TextRow;
+    use evolab_llm::PromptStyle;
 
     fn row(repetition: u32, generation: u32, agent: u32, output: &str) -> TextRow {
         TextRow::given(repetition, generation, agent, output.into())
@@ -350,15 +349,13 @@ mod tests {
     fn population(config: &TelephoneConfig) -> TelephonePopulation {
         let library = PromptLibrary::builtin();
         config.validate(&library).unwrap();
-        TelephonePopulation::new(
-            config,
-            &library,
-            2,
-            5,
-            PromptStyle::Chat,
-            &Sampling::default(),
-        )
-        .unwrap()
+        let settings = RunSettings {
+            repetitions: 2,
+            master_seed: 5,
+            style: PromptStyle::Chat,
+            sampling: Sampling::default(),
+        };
+        TelephonePopulation::new(config, &library, &settings).unwrap()
     }
 
     fn prompt(work: &Work) -> String {

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::bail;
 use evolab_culture::culture::{CultureConfig, CulturePopulation};
-use evolab_culture::population::{Action, History, Population};
+use evolab_culture::population::{Action, History, Population, RunSettings};
 use evolab_culture::prompts::PromptLibrary;
 use evolab_llm::{EngineKind, LlmConfig, PromptStyle, Request, Silent};
 
@@ -22,15 +22,17 @@ fn requests(agents: u32, max_tokens: u32) -> anyhow::Result<Vec<Request>> {
         ..Default::default()
     };
     config.validate(&library).map_err(anyhow::Error::msg)?;
-    let mut sampling = evolab_llm::Sampling {
-        max_tokens,
-        ..Default::default()
+    let settings = RunSettings {
+        repetitions: 1,
+        master_seed: 1,
+        style: PromptStyle::Completion,
+        sampling: evolab_llm::Sampling {
+            max_tokens,
+            ..Default::default()
+        },
     };
-    // Every sequence runs to max_tokens, so both modes generate the same token count.
-    sampling.stop.clear();
     let population =
-        CulturePopulation::new(&config, &library, 1, 1, PromptStyle::Completion, &sampling)
-            .map_err(anyhow::Error::msg)?;
+        CulturePopulation::new(&config, &library, &settings).map_err(anyhow::Error::msg)?;
     Ok(population
         .work(0, &History::default())
         .into_iter()
