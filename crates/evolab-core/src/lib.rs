@@ -6,6 +6,7 @@ pub mod export;
 pub mod home;
 pub mod seeds;
 pub mod store;
+pub mod wheels;
 
 pub use config_file::{load_toml, parse_toml, ConfigError};
 pub use store::{AgentRow, NewRun, RunRecord, RunStatus, RunStore, StoreError, TextRow};

