@@ -8,6 +8,7 @@ mod llm_calls;
 mod lock;
 mod runs;
 mod schema;
+mod scores;
 mod texts;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use rusqlite::Connection;
 pub use lock::RunLock;
 pub use runs::{NewRun, RunRecord, RunStatus};
 pub use schema::SCHEMA_VERSION;
+pub use scores::ScoreRow;
 pub use texts::{AgentRow, TextRow};
 
 #[derive(Debug, thiserror::Error)]

@@ -58,6 +58,28 @@ const MIGRATIONS: &[&str] = &[
         completion_json TEXT NOT NULL,
         created_at TEXT NOT NULL
     );",
+    // 2: text scores and embeddings keyed by content (a text repeated across chains or runs
+    // is scored once), and cached analyses.
+    "CREATE TABLE text_scores (
+        text_sha256 TEXT NOT NULL,
+        scorer TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        value REAL,
+        PRIMARY KEY (text_sha256, scorer, metric)
+    ) WITHOUT ROWID;
+    CREATE TABLE text_vectors (
+        text_sha256 TEXT NOT NULL,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (text_sha256, model)
+    ) WITHOUT ROWID;
+    CREATE TABLE analyses (
+        key TEXT PRIMARY KEY,
+        runs TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        result_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
