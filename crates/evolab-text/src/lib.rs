@@ -4,5 +4,9 @@
 
 pub mod assets;
 pub mod error;
+pub mod language;
+pub mod preprocess;
+pub mod scorer;
 
 pub use error::TextError;
+pub use scorer::{Domain, Metric, Scorer};
