@@ -1,0 +1,10 @@
+//! From a run in the store to numbers, statistics, figures and a report.
+//!
+//! Reads the run store and nothing else; every per-text score goes through the store's
+//! content-keyed cache, so a second analysis of the same texts scores nothing again.
+
+pub mod error;
+pub mod scoring;
+pub mod suite;
+
+pub use error::AnalysisError;
