@@ -3,6 +3,7 @@
 //! Reads the run store and nothing else; every per-text score goes through the store's
 //! content-keyed cache, so a second analysis of the same texts scores nothing again.
 
+pub mod corpus;
 pub mod error;
 pub mod scoring;
 pub mod suite;

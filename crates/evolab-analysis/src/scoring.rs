@@ -136,7 +136,11 @@ pub fn score_cached(
                 computed.insert(keys[i].as_str(), row);
             }
             store.put_scores(&identity, &store_rows)?;
-            progress(&identity, (b * BATCH + batch.len()).min(unique.len()), unique.len());
+            progress(
+                &identity,
+                (b * BATCH + batch.len()).min(unique.len()),
+                unique.len(),
+            );
         }
         for &i in &missing {
             let row = &computed[keys[i].as_str()];
@@ -214,13 +218,21 @@ mod tests {
         let scorers: Vec<Box<dyn Scorer>> = vec![Box::new(Shared(counting.clone()))];
         let texts = ["one two", "", "one two", "three"];
         let first = score_cached(&store, &scorers, &texts, 2, &mut |_, _, _| {}).unwrap();
-        assert_eq!(counting.0.load(Ordering::SeqCst), 3, "duplicates scored once");
+        assert_eq!(
+            counting.0.load(Ordering::SeqCst),
+            3,
+            "duplicates scored once"
+        );
         assert_eq!(first[0]["words"], Some(2.0));
         assert_eq!(first[1]["words"], None, "undefined stays undefined");
         assert_eq!(first[2]["words"], Some(2.0));
 
         let again = score_cached(&store, &scorers, &texts, 2, &mut |_, _, _| {}).unwrap();
-        assert_eq!(counting.0.load(Ordering::SeqCst), 3, "second pass is all cache hits");
+        assert_eq!(
+            counting.0.load(Ordering::SeqCst),
+            3,
+            "second pass is all cache hits"
+        );
         assert_eq!(again, first);
     }
 }

@@ -25,6 +25,9 @@ pub struct Global {
     /// Where registry models are cached [default: $EVOLAB_MODELS, else the XDG cache dir]
     #[arg(long, global = true, value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
+    /// Where lexicons and scorer weights are cached [default: $EVOLAB_DATA, else the XDG cache dir]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -48,6 +51,13 @@ pub enum Command {
     Model {
         #[command(subcommand)]
         command: ModelCommand,
+    },
+    /// Score texts from a file or standard input; one JSON line of metrics per text
+    Score(ScoreArgs),
+    /// Manage lexicons and scorer weights used by the text metrics
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
     },
     /// Measure generation throughput
     Bench {
@@ -109,6 +119,52 @@ pub enum ModelCommand {
     Fetch { name: Option<String> },
     /// List registry models and whether they are installed
     List,
+}
+
+#[derive(Subcommand)]
+pub enum DataCommand {
+    /// Download and verify data files (default: all of them)
+    Fetch {
+        names: Vec<String>,
+        /// Download again even if the files are present and verified
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the data files and whether they are installed
+    List,
+}
+
+#[derive(Args)]
+pub struct ScoreArgs {
+    /// Input file; `-` or nothing reads standard input
+    pub input: Option<PathBuf>,
+    /// Input layout: one text per line, or JSONL with a "text" field [default: guessed]
+    #[arg(long, value_enum)]
+    pub format: Option<InputFormat>,
+    /// Metrics to compute, comma-separated (`evolab score --list` shows them)
+    #[arg(long, value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
+    /// List the available metrics and exit
+    #[arg(long)]
+    pub list: bool,
+    /// Score texts as given instead of removing hashtags first, as the papers do
+    #[arg(long)]
+    pub keep_hashtags: bool,
+    /// Output file [default: standard output]
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Scoring threads [default: the available cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// A BERT toxicity classifier directory (config.json, tokenizer.json, model.safetensors) to use instead of the default
+    #[arg(long, value_name = "DIR")]
+    pub toxicity_model: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    Lines,
+    Jsonl,
 }
 
 #[derive(Subcommand)]

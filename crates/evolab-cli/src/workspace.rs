@@ -1,4 +1,4 @@
-//! The workspace a command works in: the run store and the models directory.
+//! The workspace a command works in: the run store, the models and the data directories.
 
 use std::path::PathBuf;
 
@@ -10,6 +10,7 @@ use crate::cli::Global;
 pub struct Workspace {
     pub home: PathBuf,
     pub models_dir: PathBuf,
+    pub data_dir: PathBuf,
 }
 
 impl Workspace {
@@ -20,6 +21,10 @@ impl Workspace {
                 .models_dir
                 .clone()
                 .unwrap_or_else(evolab_llm::registry::default_models_dir),
+            data_dir: global
+                .data_dir
+                .clone()
+                .unwrap_or_else(evolab_text::assets::default_data_dir),
         }
     }
 

@@ -5,11 +5,11 @@
 /// Frequent English function words. A real English text of twenty words or more almost
 /// never has fewer than one in ten of its words on this list.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "an", "and", "are", "as", "at", "be", "but", "by", "can",
-    "for", "from", "had", "has", "have", "he", "her", "his", "i", "if", "in", "is", "it",
-    "its", "my", "no", "not", "of", "on", "one", "or", "our", "she", "so", "that", "the",
-    "their", "them", "there", "they", "this", "to", "up", "was", "we", "were", "what", "when",
-    "which", "who", "will", "with", "would", "you", "your",
+    "a", "about", "after", "all", "an", "and", "are", "as", "at", "be", "but", "by", "can", "for",
+    "from", "had", "has", "have", "he", "her", "his", "i", "if", "in", "is", "it", "its", "my",
+    "no", "not", "of", "on", "one", "or", "our", "she", "so", "that", "the", "their", "them",
+    "there", "they", "this", "to", "up", "was", "we", "were", "what", "when", "which", "who",
+    "will", "with", "would", "you", "your",
 ];
 
 /// Below this many words the guess is not attempted: a short text is given the benefit of
@@ -75,7 +75,9 @@ mod tests {
                       les bateaux rentrer avec leurs filets pleins de poissons argentés pendant \
                       que les mouettes tournaient au-dessus de lui sans cesse.";
         assert!(!looks_english(french));
-        assert!(!looks_english("这是一个关于老渔夫的故事，他每天早上都去港口。"));
+        assert!(!looks_english(
+            "这是一个关于老渔夫的故事，他每天早上都去港口。"
+        ));
         assert!(!looks_english("Старый рыбак каждое утро ходил в гавань."));
     }
 }

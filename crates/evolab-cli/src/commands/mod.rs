@@ -1,10 +1,12 @@
 mod bench;
+mod data;
 mod export;
 mod inspect;
 mod model;
 mod run;
+mod score;
 
-use crate::cli::{BenchCommand, Cli, Command, ModelCommand};
+use crate::cli::{BenchCommand, Cli, Command, DataCommand, ModelCommand};
 use crate::workspace::Workspace;
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -24,6 +26,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Model { command } => match command {
             ModelCommand::Fetch { name } => model::fetch(&ws, name.as_deref()),
             ModelCommand::List => model::list(&ws),
+        },
+        Command::Score(args) => score::score(&ws, &args),
+        Command::Data { command } => match command {
+            DataCommand::Fetch { names, force } => data::fetch(&ws, &names, force),
+            DataCommand::List => data::list(&ws),
         },
         Command::Bench { command } => match command {
             BenchCommand::Generation(args) => bench::generation(&ws, &args),
