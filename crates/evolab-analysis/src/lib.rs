@@ -5,6 +5,8 @@
 
 pub mod corpus;
 pub mod error;
+pub mod report;
+pub mod run_texts;
 pub mod scoring;
 pub mod suite;
 
