@@ -5,6 +5,7 @@
 
 pub mod corpus;
 pub mod error;
+pub mod measured;
 pub mod report;
 pub mod run_texts;
 pub mod scoring;
