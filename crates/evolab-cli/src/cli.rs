@@ -52,6 +52,10 @@ pub enum Command {
         #[command(subcommand)]
         command: ModelCommand,
     },
+    /// Measure a run's texts and write figures, tables and a report
+    Analyze(AnalyzeArgs),
+    /// Analyse several runs of one system together and overlay them
+    Compare(CompareArgs),
     /// Score texts from a file or standard input; one JSON line of metrics per text
     Score(ScoreArgs),
     /// Manage lexicons and scorer weights used by the text metrics
@@ -119,6 +123,57 @@ pub enum ModelCommand {
     Fetch { name: Option<String> },
     /// List registry models and whether they are installed
     List,
+}
+
+#[derive(Args)]
+pub struct AnalyzeArgs {
+    /// Run id (see `evolab list`)
+    pub run: String,
+    #[command(flatten)]
+    pub options: AnalysisArgs,
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    /// Run ids, two or more
+    #[arg(num_args = 2.., required = true)]
+    pub runs: Vec<String>,
+    #[command(flatten)]
+    pub options: AnalysisArgs,
+}
+
+#[derive(Args)]
+pub struct AnalysisArgs {
+    /// Report folder [default: <home>/analyses/<run>]
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Metrics to compute, comma-separated [default: the paper's metrics for the system]
+    #[arg(long, value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
+    /// A BERT toxicity classifier directory to use instead of the default
+    #[arg(long, value_name = "DIR")]
+    pub toxicity_model: Option<PathBuf>,
+    /// Skip sentence embeddings (embedding similarity and the creativity index)
+    #[arg(long)]
+    pub no_embeddings: bool,
+    /// Measure texts as generated instead of removing hashtags first, as the papers do
+    #[arg(long)]
+    pub keep_hashtags: bool,
+    /// Intermediate generation of the telephone attractor fits (the paper's generation 10)
+    #[arg(long, default_value_t = 10)]
+    pub predict_generation: usize,
+    /// Bootstrap resamples for the attractor intervals
+    #[arg(long, default_value_t = 2000)]
+    pub bootstrap: usize,
+    /// Also draw the original code's inflated within-generation similarity
+    #[arg(long)]
+    pub legacy: bool,
+    /// Recompute even if the store holds this analysis already
+    #[arg(long)]
+    pub refresh: bool,
+    /// Scoring threads [default: the available cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Subcommand)]

@@ -117,3 +117,64 @@ impl RunObserver for RunProgress {
         }
     }
 }
+
+/// A bar for analysis stages (scoring with one scorer, embedding…): texts done of total,
+/// with rate and ETA; one line per finished stage when stderr is not a terminal.
+pub struct StageBar {
+    bar: Option<ProgressBar>,
+    stage: String,
+    plain: bool,
+    started: Instant,
+}
+
+pub fn stage_bar() -> StageBar {
+    StageBar {
+        bar: None,
+        stage: String::new(),
+        plain: !std::io::stderr().is_terminal(),
+        started: Instant::now(),
+    }
+}
+
+impl StageBar {
+    pub fn update(&mut self, stage: &str, done: usize, total: usize) {
+        if stage != self.stage {
+            self.finish();
+            self.stage = stage.to_string();
+            self.started = Instant::now();
+            if total == 0 {
+                return;
+            }
+            let bar = if self.plain {
+                ProgressBar::hidden()
+            } else {
+                ProgressBar::new(total as u64)
+            };
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {msg} {pos}/{len} texts [{wide_bar}] {per_sec} ETA {eta}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_message(stage.to_string());
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+        }
+    }
+
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            let done = bar.position();
+            bar.finish_and_clear();
+            let secs = self.started.elapsed().as_secs_f64();
+            eprintln!(
+                "{}: {done} texts in {secs:.1}s ({:.0}/s)",
+                self.stage,
+                done as f64 / secs.max(1e-9)
+            );
+        }
+    }
+}

@@ -1,3 +1,4 @@
+mod analyze;
 mod bench;
 mod data;
 mod export;
@@ -27,6 +28,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
             ModelCommand::Fetch { name } => model::fetch(&ws, name.as_deref()),
             ModelCommand::List => model::list(&ws),
         },
+        Command::Analyze(args) => analyze::analyze(&ws, &[args.run.clone()], &args.options),
+        Command::Compare(args) => analyze::analyze(&ws, &args.runs, &args.options),
         Command::Score(args) => score::score(&ws, &args),
         Command::Data { command } => match command {
             DataCommand::Fetch { names, force } => data::fetch(&ws, &names, force),
