@@ -19,7 +19,12 @@ mod render;
 pub mod style;
 
 pub use canvas::{Canvas, HAlign, TextSpec, VAlign};
+pub use charts::bars::{BarGroup, BarValue, Bars};
+pub use charts::graph::{Edge, GraphPlot, Node};
+pub use charts::heatmap::Heatmap;
 pub use charts::line_bands::{BandSeries, LineBands};
+pub use charts::scatter_fit::{Line, ScatterFit, ScatterGroup};
+pub use charts::tick_chart::TickChart;
 pub use error::PlotError;
 pub use figure::{Figure, LegendPosition};
 pub use geometry::{LinearMap, Rect};

@@ -1,4 +1,9 @@
+pub mod bars;
+pub mod graph;
+pub mod heatmap;
 pub mod line_bands;
+pub mod scatter_fit;
+pub mod tick_chart;
 
 /// Checks a user-given axis range.
 pub(crate) fn check_range(
