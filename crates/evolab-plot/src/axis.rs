@@ -123,9 +123,9 @@ pub(crate) fn format_ticks(ticks: &[f64]) -> Vec<String> {
                 } else {
                     format!("{:.*}", d, t)
                 };
-                shown.parse::<f64>().is_ok_and(|s| {
-                    (s - t).abs() <= 1e-9 * max_abs.max(f64::MIN_POSITIVE)
-                })
+                shown
+                    .parse::<f64>()
+                    .is_ok_and(|s| (s - t).abs() <= 1e-9 * max_abs.max(f64::MIN_POSITIVE))
             })
         })
         .unwrap_or(8);
@@ -148,7 +148,11 @@ pub(crate) fn format_value(v: f64, decimals: usize) -> String {
         return "n/a".into();
     }
     let s = format!("{:.*}", decimals, v);
-    let s = if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    let s = if s
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         s.trim_start_matches('-').to_string()
     } else {
         s
@@ -160,13 +164,22 @@ fn minus(s: &str) -> String {
     s.replace('-', "\u{2212}")
 }
 
-/// Indices of `n` labels, thinned to every k-th so that at most `room` are shown.
+/// Indices of `n` labels, thinned to every k-th (k a round number) so that at most `room`
+/// are shown.
 pub(crate) fn thin(n: usize, room: usize) -> Vec<usize> {
     if n == 0 {
         return vec![];
     }
-    let k = n.div_ceil(room.max(1));
-    (0..n).step_by(k.max(1)).collect()
+    let need = n.div_ceil(room.max(1));
+    // Round steps (1, 2, 5, 10, 20, 50, ...) so shown indices are easy to read.
+    let mut mag = 1usize;
+    let k = loop {
+        if let Some(m) = [1, 2, 5].into_iter().find(|m| m * mag >= need) {
+            break m * mag;
+        }
+        mag = mag.saturating_mul(10);
+    };
+    (0..n).step_by(k).collect()
 }
 
 #[cfg(test)]
@@ -178,12 +191,18 @@ mod tests {
         let t = nice_ticks(0.03, 0.97, 5);
         assert_eq!(format_ticks(&t), vec!["0.2", "0.4", "0.6", "0.8"]);
         let t = nice_ticks(0.0, 1.0, 5);
-        assert_eq!(format_ticks(&t), vec!["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
+        assert_eq!(
+            format_ticks(&t),
+            vec!["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+        );
     }
 
     #[test]
     fn labels_use_the_fewest_exact_decimals() {
-        assert_eq!(format_ticks(&[0.0, 0.25, 0.5]), vec!["0.00", "0.25", "0.50"]);
+        assert_eq!(
+            format_ticks(&[0.0, 0.25, 0.5]),
+            vec!["0.00", "0.25", "0.50"]
+        );
         assert_eq!(format_ticks(&[0.0, 10.0, 20.0]), vec!["0", "10", "20"]);
         assert_eq!(format_ticks(&[-1.0, 0.0, 1.0]), vec!["\u{2212}1", "0", "1"]);
         assert_eq!(format_ticks(&[0.1, 0.2, 0.3]), vec!["0.1", "0.2", "0.3"]);
@@ -198,7 +217,8 @@ mod tests {
 
     #[test]
     fn thinning_keeps_the_first_label_and_respects_room() {
-        assert_eq!(thin(10, 4), vec![0, 3, 6, 9]);
+        assert_eq!(thin(10, 4), vec![0, 5]);
+        assert_eq!(thin(60, 25), (0..60).step_by(5).collect::<Vec<_>>());
         assert_eq!(thin(3, 10), vec![0, 1, 2]);
     }
 }

@@ -78,7 +78,11 @@ pub struct Canvas<'a, DB: DrawingBackend> {
 }
 
 impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
-    pub(crate) fn new(area: &'a DrawingArea<DB, Shift>, sizes: Sizes, backend: &'static str) -> Self {
+    pub(crate) fn new(
+        area: &'a DrawingArea<DB, Shift>,
+        sizes: Sizes,
+        backend: &'static str,
+    ) -> Self {
         Canvas {
             area,
             sizes,
@@ -107,10 +111,14 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     }
 
     fn font(&self, spec: &TextSpec) -> TextStyle<'static> {
-        let mut font = FontDesc::new(FontFamily::Name(FAMILY), spec.size, FontStyle::Normal);
-        if spec.bold {
-            font = font.style(FontStyle::Bold);
-        }
+        // The weight must be given at construction: `FontDesc::style` keeps the regular face's
+        // glyph data and only relabels it.
+        let weight = if spec.bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
+        let mut font = FontDesc::new(FontFamily::Name(FAMILY), spec.size, weight);
         if spec.vertical {
             font = font.transform(FontTransform::Rotate270);
         }
@@ -150,7 +158,11 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         // Plotters places the baseline of top-anchored text differently per backend (half the
         // size down in bitmaps, 0.76 em in SVG), so vertical alignment is done here, from the
         // baseline, and plotters always gets a top anchor.
-        let top_baseline = if self.backend == "SVG" { 0.76 / 1.24 } else { 0.5 };
+        let top_baseline = if self.backend == "SVG" {
+            0.76 / 1.24
+        } else {
+            0.5
+        };
         let wanted = match spec.v {
             VAlign::Top => 0.63,
             VAlign::Center => 0.31,

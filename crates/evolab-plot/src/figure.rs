@@ -28,7 +28,11 @@ impl Figure {
     pub const DEFAULT_WIDTH: u32 = 1600;
     pub const DEFAULT_HEIGHT: u32 = 1000;
 
-    pub fn new(title: impl Into<String>, x_label: impl Into<String>, y_label: impl Into<String>) -> Self {
+    pub fn new(
+        title: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+    ) -> Self {
         Figure {
             title: title.into(),
             x_label: x_label.into(),

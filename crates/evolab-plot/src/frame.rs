@@ -107,7 +107,12 @@ pub(crate) fn split_legend<DB: DrawingBackend>(
             let w = (swatch + s.pad() * 3.0 + widest).min(region.width() * 0.4);
             (
                 Rect::new(region.x0, region.y0, region.x1 - w, region.y1),
-                Some(Rect::new(region.x1 - w + s.pad(), region.y0, region.x1, region.y1)),
+                Some(Rect::new(
+                    region.x1 - w + s.pad(),
+                    region.y0,
+                    region.x1,
+                    region.y1,
+                )),
             )
         }
         LegendPosition::Below => {
@@ -115,7 +120,12 @@ pub(crate) fn split_legend<DB: DrawingBackend>(
             let h = rows.len() as f64 * s.legend() * 1.5 + s.pad();
             (
                 Rect::new(region.x0, region.y0, region.x1, region.y1 - h),
-                Some(Rect::new(region.x0, region.y1 - h + s.pad(), region.x1, region.y1)),
+                Some(Rect::new(
+                    region.x0,
+                    region.y1 - h + s.pad(),
+                    region.x1,
+                    region.y1,
+                )),
             )
         }
         LegendPosition::Hidden => (region, None),
@@ -123,7 +133,11 @@ pub(crate) fn split_legend<DB: DrawingBackend>(
 }
 
 /// Greedy wrapping of legend entries into rows of total width at most `width`.
-fn below_rows<DB: DrawingBackend>(c: &Canvas<DB>, entries: &[LegendEntry], width: f64) -> Vec<Vec<usize>> {
+fn below_rows<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    entries: &[LegendEntry],
+    width: f64,
+) -> Vec<Vec<usize>> {
     let s = c.sizes();
     let spec = legend_spec(c);
     let mut rows: Vec<Vec<usize>> = vec![vec![]];
@@ -192,7 +206,13 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-fn swatch<DB: DrawingBackend>(c: &Canvas<DB>, kind: Swatch, x: f64, y: f64, w: f64) -> Result<(), PlotError> {
+fn swatch<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    kind: Swatch,
+    x: f64,
+    y: f64,
+    w: f64,
+) -> Result<(), PlotError> {
     let s = c.sizes();
     let all = c.bounds();
     let h = s.legend() * 0.7;
@@ -200,7 +220,13 @@ fn swatch<DB: DrawingBackend>(c: &Canvas<DB>, kind: Swatch, x: f64, y: f64, w: f
     match kind {
         Swatch::Line(col) => c.line(&line, col, 1.0, s.line(), &all),
         Swatch::Band(col) => {
-            c.rect(&Rect::new(x, y - h / 2.0, x + w, y + h / 2.0), col, 0.25, true, 0)?;
+            c.rect(
+                &Rect::new(x, y - h / 2.0, x + w, y + h / 2.0),
+                col,
+                0.25,
+                true,
+                0,
+            )?;
             c.line(&line, col, 1.0, s.line(), &all)
         }
         Swatch::Dashed(col) => c.dashed(&line, col, s.line(), s.px(9.0), s.px(6.0), &all),
@@ -209,7 +235,13 @@ fn swatch<DB: DrawingBackend>(c: &Canvas<DB>, kind: Swatch, x: f64, y: f64, w: f
             c.circle((x + w / 2.0, y), s.px(8.0), INK, 0.6, false, s.thin())
         }
         Swatch::Diamond(col) => diamond(c, (x + w / 2.0, y), s.px(13.0), col, &all),
-        Swatch::Bar(col) => c.rect(&Rect::new(x + w * 0.2, y - h / 2.0, x + w * 0.8, y + h / 2.0), col, 1.0, true, 0),
+        Swatch::Bar(col) => c.rect(
+            &Rect::new(x + w * 0.2, y - h / 2.0, x + w * 0.8, y + h / 2.0),
+            col,
+            1.0,
+            true,
+            0,
+        ),
     }
 }
 
@@ -221,7 +253,12 @@ pub(crate) fn diamond<DB: DrawingBackend>(
     col: RGBColor,
     clip: &Rect,
 ) -> Result<(), PlotError> {
-    let pts = [(at.0, at.1 - r), (at.0 + r, at.1), (at.0, at.1 + r), (at.0 - r, at.1)];
+    let pts = [
+        (at.0, at.1 - r),
+        (at.0 + r, at.1),
+        (at.0, at.1 + r),
+        (at.0 - r, at.1),
+    ];
     c.polygon(&pts, col, 1.0, clip)?;
     let mut ring = pts.to_vec();
     ring.push(pts[0]);
@@ -234,7 +271,12 @@ fn tick_spec<DB: DrawingBackend>(c: &Canvas<DB>) -> TextSpec {
 
 /// The plotting rectangle left inside `region` once room is made for tick labels and axis
 /// titles of `x` and `y`.
-pub(crate) fn plot_rect<DB: DrawingBackend>(c: &Canvas<DB>, region: Rect, x: &Axis, y: &Axis) -> Rect {
+pub(crate) fn plot_rect<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    region: Rect,
+    x: &Axis,
+    y: &Axis,
+) -> Rect {
     let s = c.sizes();
     let tick = tick_spec(c);
     let tick_len = s.px(10.0);
@@ -243,23 +285,42 @@ pub(crate) fn plot_rect<DB: DrawingBackend>(c: &Canvas<DB>, region: Rect, x: &Ax
         .iter()
         .map(|(_, l)| c.measure(l, &tick).0)
         .fold(0.0, f64::max);
-    let left = if y.title.is_empty() { 0.0 } else { s.label() * 1.3 }
-        + widest_y
+    let left = if y.title.is_empty() {
+        0.0
+    } else {
+        s.label() * 1.3
+    } + widest_y
         + tick_len
         + s.pad();
     let x_tick_h = if x.vertical_labels {
-        x.ticks.iter().map(|(_, l)| c.measure(l, &tick).0).fold(0.0, f64::max)
+        x.ticks
+            .iter()
+            .map(|(_, l)| c.measure(l, &tick).0)
+            .fold(0.0, f64::max)
     } else {
         s.tick()
     };
     let bottom = tick_len
         + s.pad() * 0.8
         + x_tick_h
-        + if x.title.is_empty() { 0.0 } else { s.pad() + s.label() * 1.1 };
+        + if x.title.is_empty() {
+            0.0
+        } else {
+            s.pad() + s.label() * 1.1
+        };
     // Room on the right for the last x label to overhang the axis end.
-    let right = if x.vertical_labels { s.pad() } else { s.tick() * 1.2 };
+    let right = if x.vertical_labels {
+        s.pad()
+    } else {
+        s.tick() * 1.2
+    };
     let top = s.px(6.0);
-    Rect::new(region.x0 + left, region.y0 + top, region.x1 - right, region.y1 - bottom)
+    Rect::new(
+        region.x0 + left,
+        region.y0 + top,
+        region.x1 - right,
+        region.y1 - bottom,
+    )
 }
 
 /// Data-to-pixel maps for a plot rectangle.
@@ -308,7 +369,13 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(
     let tick_len = s.px(10.0);
     let w = s.thin().max(2);
     let (mx, my) = maps(plot, x, y);
-    c.line(&[(plot.x0, plot.y0), (plot.x0, plot.y1), (plot.x1, plot.y1)], INK, 1.0, w, &all)?;
+    c.line(
+        &[(plot.x0, plot.y0), (plot.x0, plot.y1), (plot.x1, plot.y1)],
+        INK,
+        1.0,
+        w,
+        &all,
+    )?;
 
     let tick = tick_spec(c);
     for (v, label) in &x.ticks {
@@ -316,7 +383,13 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(
         if px < plot.x0 - 0.5 || px > plot.x1 + 0.5 {
             continue;
         }
-        c.line(&[(px, plot.y1), (px, plot.y1 + tick_len)], INK, 1.0, w, &all)?;
+        c.line(
+            &[(px, plot.y1), (px, plot.y1 + tick_len)],
+            INK,
+            1.0,
+            w,
+            &all,
+        )?;
         let at = (px, plot.y1 + tick_len + s.pad() * 0.5);
         if x.vertical_labels {
             let spec = tick.vertical().align(HAlign::Right, VAlign::Center);
@@ -330,7 +403,13 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(
         if py < plot.y0 - 0.5 || py > plot.y1 + 0.5 {
             continue;
         }
-        c.line(&[(plot.x0 - tick_len, py), (plot.x0, py)], INK, 1.0, w, &all)?;
+        c.line(
+            &[(plot.x0 - tick_len, py), (plot.x0, py)],
+            INK,
+            1.0,
+            w,
+            &all,
+        )?;
         c.text(
             label,
             (plot.x0 - tick_len - s.pad() * 0.5, py),

@@ -153,22 +153,34 @@ pub fn clip_polygon(points: &[(f64, f64)], r: &Rect) -> Vec<(f64, f64)> {
     type Inside = fn(&Rect, (f64, f64)) -> bool;
     type Cross = fn(&Rect, (f64, f64), (f64, f64)) -> (f64, f64);
     let edges: [(Inside, Cross); 4] = [
-        (|r, p| p.0 >= r.x0, |r, a, b| {
-            let t = (r.x0 - a.0) / (b.0 - a.0);
-            (r.x0, a.1 + (b.1 - a.1) * t)
-        }),
-        (|r, p| p.0 <= r.x1, |r, a, b| {
-            let t = (r.x1 - a.0) / (b.0 - a.0);
-            (r.x1, a.1 + (b.1 - a.1) * t)
-        }),
-        (|r, p| p.1 >= r.y0, |r, a, b| {
-            let t = (r.y0 - a.1) / (b.1 - a.1);
-            (a.0 + (b.0 - a.0) * t, r.y0)
-        }),
-        (|r, p| p.1 <= r.y1, |r, a, b| {
-            let t = (r.y1 - a.1) / (b.1 - a.1);
-            (a.0 + (b.0 - a.0) * t, r.y1)
-        }),
+        (
+            |r, p| p.0 >= r.x0,
+            |r, a, b| {
+                let t = (r.x0 - a.0) / (b.0 - a.0);
+                (r.x0, a.1 + (b.1 - a.1) * t)
+            },
+        ),
+        (
+            |r, p| p.0 <= r.x1,
+            |r, a, b| {
+                let t = (r.x1 - a.0) / (b.0 - a.0);
+                (r.x1, a.1 + (b.1 - a.1) * t)
+            },
+        ),
+        (
+            |r, p| p.1 >= r.y0,
+            |r, a, b| {
+                let t = (r.y0 - a.1) / (b.1 - a.1);
+                (a.0 + (b.0 - a.0) * t, r.y0)
+            },
+        ),
+        (
+            |r, p| p.1 <= r.y1,
+            |r, a, b| {
+                let t = (r.y1 - a.1) / (b.1 - a.1);
+                (a.0 + (b.0 - a.0) * t, r.y1)
+            },
+        ),
     ];
     let mut poly = points.to_vec();
     for (inside, cross) in edges {

@@ -28,6 +28,6 @@ pub use charts::tick_chart::TickChart;
 pub use error::PlotError;
 pub use figure::{Figure, LegendPosition};
 pub use geometry::{LinearMap, Rect};
-pub use render::{render_png, render_svg, save, Draw};
 /// The drawing library underneath, for implementing [`Draw`] on custom charts.
 pub use plotters;
+pub use render::{render_png, render_svg, save, Draw};

@@ -81,7 +81,10 @@ pub fn save(chart: &impl Draw, path_without_ext: &Path) -> Result<Vec<PathBuf>, 
     // Render both before touching the disk, so a failure leaves no half-written pair.
     let png = render_png(chart)?;
     let svg = render_svg(chart)?;
-    if let Some(dir) = path_without_ext.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = path_without_ext
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir).map_err(|source| PlotError::CreateDir {
             path: dir.to_path_buf(),
             source,
@@ -145,7 +148,9 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, PlotError> {
             yppu: ppm,
             unit: png::Unit::Meter,
         }));
-        let mut writer = enc.write_header().map_err(|e| PlotError::Png(e.to_string()))?;
+        let mut writer = enc
+            .write_header()
+            .map_err(|e| PlotError::Png(e.to_string()))?;
         writer
             .write_image_data(rgb)
             .map_err(|e| PlotError::Png(e.to_string()))?;

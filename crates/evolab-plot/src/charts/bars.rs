@@ -122,7 +122,8 @@ impl Draw for Bars {
         let (y_lo, y_hi) = match self.y_range {
             Some(r) => r,
             None => {
-                let (lo, hi) = padded_range(ys.iter().copied().chain([0.0]), 0.05).expect("zero is finite");
+                let (lo, hi) =
+                    padded_range(ys.iter().copied().chain([0.0]), 0.05).expect("zero is finite");
                 let non_negative = ys.iter().all(|&v| v >= 0.0);
                 (if non_negative { 0.0 } else { lo }, hi)
             }
@@ -145,7 +146,11 @@ impl Draw for Bars {
         // Category labels: horizontal when each fits its slot, else vertical and thinned.
         let tick = TextSpec::new(sz.tick());
         let slot_px = chart.width() * 0.85 / n as f64;
-        let widest = self.categories.iter().map(|l| c.measure(l, &tick).0).fold(0.0, f64::max);
+        let widest = self
+            .categories
+            .iter()
+            .map(|l| c.measure(l, &tick).0)
+            .fold(0.0, f64::max);
         let vertical = widest > slot_px * 0.95;
         let shown = if vertical {
             thin(n, (chart.width() * 0.85 / (sz.tick() * 1.2)) as usize)
@@ -153,7 +158,12 @@ impl Draw for Bars {
             (0..n).collect()
         };
         let x = Axis::categorical(&self.categories, &shown, &self.figure.x_label, vertical);
-        let y = Axis::numeric(y_lo, y_hi, tick_target(chart.height() * 0.7, sz.tick() * 2.2), &self.figure.y_label);
+        let y = Axis::numeric(
+            y_lo,
+            y_hi,
+            tick_target(chart.height() * 0.7, sz.tick() * 2.2),
+            &self.figure.y_label,
+        );
         let plot = frame::plot_rect(c, chart, &x, &y);
         let (mx, my) = frame::maps(&plot, &x, &y);
         frame::draw_grid(c, &plot, None, Some(&y))?;
@@ -185,25 +195,60 @@ impl Draw for Bars {
                         // An outlined empty slot plus the label: visibly "missing", never "zero".
                         let xm = (x0 + x1) / 2.0;
                         let (tw, _) = c.measure(&self.missing_label, &na);
-                        let up = if base > plot.y0 + sz.px(20.0) { -1.0 } else { 1.0 };
+                        let up = if base > plot.y0 + sz.px(20.0) {
+                            -1.0
+                        } else {
+                            1.0
+                        };
                         if tw <= (x1 - x0) * 1.1 {
-                            let spec = na.align(HAlign::Center, if up < 0.0 { VAlign::Bottom } else { VAlign::Top });
-                            c.text(&self.missing_label, (xm, base + up * (sz.line() as f64 * 1.5 + sz.px(6.0))), &spec)?;
+                            let spec = na.align(
+                                HAlign::Center,
+                                if up < 0.0 {
+                                    VAlign::Bottom
+                                } else {
+                                    VAlign::Top
+                                },
+                            );
+                            c.text(
+                                &self.missing_label,
+                                (xm, base + up * (sz.line() as f64 * 1.5 + sz.px(6.0))),
+                                &spec,
+                            )?;
                         } else {
                             let spec = na.vertical().align(
-                                if up < 0.0 { HAlign::Left } else { HAlign::Right },
+                                if up < 0.0 {
+                                    HAlign::Left
+                                } else {
+                                    HAlign::Right
+                                },
                                 VAlign::Center,
                             );
-                            c.text(&self.missing_label, (xm, base + up * (sz.line() as f64 * 1.5 + sz.px(6.0))), &spec)?;
+                            c.text(
+                                &self.missing_label,
+                                (xm, base + up * (sz.line() as f64 * 1.5 + sz.px(6.0))),
+                                &spec,
+                            )?;
                         }
                         let lift = up * sz.line() as f64;
-                        c.line(&[(x0, base + lift), (x1, base + lift)], col, 1.0, sz.line(), &plot.inflate(sz.px(4.0)))?;
+                        c.line(
+                            &[(x0, base + lift), (x1, base + lift)],
+                            col,
+                            1.0,
+                            sz.line(),
+                            &plot.inflate(sz.px(4.0)),
+                        )?;
                     }
                 }
             }
         }
         if y_lo < 0.0 && y_hi > 0.0 {
-            c.line(&[(plot.x0, base), (plot.x1, base)], INK, 1.0, sz.thin(), &plot)?;
+            c.line(
+                &[(plot.x0, base), (plot.x1, base)],
+                INK,
+                1.0,
+                sz.thin(),
+                &plot,
+            )?;
         }
         frame::draw_axes(c, &chart, &plot, &x, &y)?;
         frame::draw_legend(c, legend_area, &plot, &legend, self.figure.legend)

@@ -89,23 +89,37 @@ impl Draw for GraphPlot {
 
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<'_, DB>) -> Result<(), PlotError> {
         let n = self.nodes.len();
-        if let Some((i, node)) = self.nodes.iter().enumerate().find(|(_, p)| !(p.x.is_finite() && p.y.is_finite())) {
+        if let Some((i, node)) = self
+            .nodes
+            .iter()
+            .enumerate()
+            .find(|(_, p)| !(p.x.is_finite() && p.y.is_finite()))
+        {
             return Err(PlotError::invalid(
                 CHART,
-                format!("node {i} ({:?}) has a non-finite position ({}, {})", node.label, node.x, node.y),
+                format!(
+                    "node {i} ({:?}) has a non-finite position ({}, {})",
+                    node.label, node.x, node.y
+                ),
             ));
         }
         for (k, e) in self.edges.iter().enumerate() {
             if e.from >= n || e.to >= n {
                 return Err(PlotError::invalid(
                     CHART,
-                    format!("edge {k} joins nodes {} and {}, but there are only {n} nodes", e.from, e.to),
+                    format!(
+                        "edge {k} joins nodes {} and {}, but there are only {n} nodes",
+                        e.from, e.to
+                    ),
                 ));
             }
             if !(e.weight.is_finite() && e.weight >= 0.0) {
                 return Err(PlotError::invalid(
                     CHART,
-                    format!("edge {k} has weight {}; weights must be finite and non-negative", e.weight),
+                    format!(
+                        "edge {k} has weight {}; weights must be finite and non-negative",
+                        e.weight
+                    ),
                 ));
             }
         }
@@ -116,18 +130,36 @@ impl Draw for GraphPlot {
         let edge_colour = mix(PALETTE[0], INK, 0.15);
         let mut legend = Vec::new();
         if self.edges.iter().any(|e| !e.highlight) {
-            legend.push(LegendEntry::new(self.edge_label.clone(), Swatch::Line(edge_colour)));
+            legend.push(LegendEntry::new(
+                self.edge_label.clone(),
+                Swatch::Line(edge_colour),
+            ));
         }
         if self.edges.iter().any(|e| e.highlight) {
-            legend.push(LegendEntry::new(self.highlight_label.clone(), Swatch::Line(HIGHLIGHT)));
+            legend.push(LegendEntry::new(
+                self.highlight_label.clone(),
+                Swatch::Line(HIGHLIGHT),
+            ));
         }
         let region = frame::begin(c, &self.figure)?;
         let (chart, legend_area) = frame::split_legend(c, region, &legend, self.figure.legend);
         // Generous padding: labels sit beside the nodes.
-        let (x_lo, x_hi) = padded_range(self.nodes.iter().map(|p| p.x), 0.12).expect("finite nodes");
-        let (y_lo, y_hi) = padded_range(self.nodes.iter().map(|p| p.y), 0.12).expect("finite nodes");
-        let x = Axis::numeric(x_lo, x_hi, tick_target(chart.width() * 0.8, sz.tick() * 4.0), &self.figure.x_label);
-        let y = Axis::numeric(y_lo, y_hi, tick_target(chart.height() * 0.8, sz.tick() * 2.2), &self.figure.y_label);
+        let (x_lo, x_hi) =
+            padded_range(self.nodes.iter().map(|p| p.x), 0.12).expect("finite nodes");
+        let (y_lo, y_hi) =
+            padded_range(self.nodes.iter().map(|p| p.y), 0.12).expect("finite nodes");
+        let x = Axis::numeric(
+            x_lo,
+            x_hi,
+            tick_target(chart.width() * 0.8, sz.tick() * 4.0),
+            &self.figure.x_label,
+        );
+        let y = Axis::numeric(
+            y_lo,
+            y_hi,
+            tick_target(chart.height() * 0.8, sz.tick() * 2.2),
+            &self.figure.y_label,
+        );
         let plot = frame::plot_rect(c, chart, &x, &y);
         let (mx, my) = frame::maps(&plot, &x, &y);
         frame::draw_grid(c, &plot, Some(&x), Some(&y))?;
@@ -141,14 +173,24 @@ impl Draw for GraphPlot {
         let at = |i: usize| (mx.map(self.nodes[i].x), my.map(self.nodes[i].y));
         let mut order: Vec<&Edge> = self.edges.iter().filter(|e| e.from != e.to).collect();
         // Highlighted edges last (on top), and thin before thick within each kind.
-        order.sort_by(|a, b| a.highlight.cmp(&b.highlight).then(a.weight.total_cmp(&b.weight)));
+        order.sort_by(|a, b| {
+            a.highlight
+                .cmp(&b.highlight)
+                .then(a.weight.total_cmp(&b.weight))
+        });
         for e in order {
             let (col, alpha, extra) = if e.highlight {
                 (HIGHLIGHT, 1.0, sz.px(4.0).round() as u32)
             } else {
                 (edge_colour, 0.55, 0)
             };
-            c.line(&[at(e.from), at(e.to)], col, alpha, width(e.weight) + extra, &plot)?;
+            c.line(
+                &[at(e.from), at(e.to)],
+                col,
+                alpha,
+                width(e.weight) + extra,
+                &plot,
+            )?;
         }
         let r = sz.px(11.0);
         let label = TextSpec::new(sz.note()).align(HAlign::Left, VAlign::Bottom);

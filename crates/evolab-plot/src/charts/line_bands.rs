@@ -169,14 +169,28 @@ impl Draw for LineBands {
             .enumerate()
             .map(|(i, s)| {
                 let col = series_colour(i);
-                let sw = if s.has_band() { Swatch::Band(col) } else { Swatch::Line(col) };
+                let sw = if s.has_band() {
+                    Swatch::Band(col)
+                } else {
+                    Swatch::Line(col)
+                };
                 LegendEntry::new(s.name.clone(), sw)
             })
             .collect();
         let region = frame::begin(c, &self.figure)?;
         let (chart, legend_area) = frame::split_legend(c, region, &legend, self.figure.legend);
-        let x = Axis::numeric(x_lo, x_hi, tick_target(chart.width() * 0.8, sz.tick() * 4.0), &self.figure.x_label);
-        let y = Axis::numeric(y_lo, y_hi, tick_target(chart.height() * 0.8, sz.tick() * 2.2), &self.figure.y_label);
+        let x = Axis::numeric(
+            x_lo,
+            x_hi,
+            tick_target(chart.width() * 0.8, sz.tick() * 4.0),
+            &self.figure.x_label,
+        );
+        let y = Axis::numeric(
+            y_lo,
+            y_hi,
+            tick_target(chart.height() * 0.8, sz.tick() * 2.2),
+            &self.figure.y_label,
+        );
         let plot = frame::plot_rect(c, chart, &x, &y);
         let (mx, my) = frame::maps(&plot, &x, &y);
         frame::draw_grid(c, &plot, Some(&x), Some(&y))?;
@@ -184,13 +198,24 @@ impl Draw for LineBands {
         for (i, s) in self.series.iter().enumerate() {
             let col = series_colour(i);
             for r in &s.replicates {
-                let pts: Vec<(f64, f64)> = s.x.iter().zip(r).map(|(&a, &b)| (mx.map(a), my.map(b))).collect();
+                let pts: Vec<(f64, f64)> =
+                    s.x.iter()
+                        .zip(r)
+                        .map(|(&a, &b)| (mx.map(a), my.map(b)))
+                        .collect();
                 c.line(&pts, col, 0.35, sz.thin(), &plot)?;
             }
             if s.has_band() {
                 for run in finite_runs(&s.x, &s.lower, &s.upper) {
-                    let mut poly: Vec<(f64, f64)> = run.iter().map(|&k| (mx.map(s.x[k]), my.map(s.upper[k]))).collect();
-                    poly.extend(run.iter().rev().map(|&k| (mx.map(s.x[k]), my.map(s.lower[k]))));
+                    let mut poly: Vec<(f64, f64)> = run
+                        .iter()
+                        .map(|&k| (mx.map(s.x[k]), my.map(s.upper[k])))
+                        .collect();
+                    poly.extend(
+                        run.iter()
+                            .rev()
+                            .map(|&k| (mx.map(s.x[k]), my.map(s.lower[k]))),
+                    );
                     c.polygon(&poly, col, 0.22, &plot)?;
                 }
             }
@@ -198,11 +223,19 @@ impl Draw for LineBands {
         // Means last, so no band covers another series' curve.
         for (i, s) in self.series.iter().enumerate() {
             let col = series_colour(i);
-            let pts: Vec<(f64, f64)> = s.x.iter().zip(&s.mean).map(|(&a, &b)| (mx.map(a), my.map(b))).collect();
+            let pts: Vec<(f64, f64)> =
+                s.x.iter()
+                    .zip(&s.mean)
+                    .map(|(&a, &b)| (mx.map(a), my.map(b)))
+                    .collect();
             c.line(&pts, col, 1.0, sz.line(), &plot)?;
             if points(s) <= 30 {
                 for &(px, py) in &pts {
-                    if plot.inflate(0.5).x0 <= px && px <= plot.x1 + 0.5 && plot.y0 - 0.5 <= py && py <= plot.y1 + 0.5 {
+                    if plot.inflate(0.5).x0 <= px
+                        && px <= plot.x1 + 0.5
+                        && plot.y0 - 0.5 <= py
+                        && py <= plot.y1 + 0.5
+                    {
                         c.circle((px, py), sz.px(6.0), col, 1.0, true, 0)?;
                     }
                 }

@@ -12,10 +12,12 @@ pub(crate) fn check_range(
     range: Option<(f64, f64)>,
 ) -> Result<(), crate::PlotError> {
     match range {
-        Some((lo, hi)) if !(lo.is_finite() && hi.is_finite() && lo < hi) => Err(crate::PlotError::invalid(
-            chart,
-            format!("{what} ({lo}, {hi}) must be two finite numbers with low < high"),
-        )),
+        Some((lo, hi)) if !(lo.is_finite() && hi.is_finite() && lo < hi) => {
+            Err(crate::PlotError::invalid(
+                chart,
+                format!("{what} ({lo}, {hi}) must be two finite numbers with low < high"),
+            ))
+        }
         _ => Ok(()),
     }
 }

@@ -57,7 +57,11 @@ impl Line {
     }
 
     fn describe(&self) -> String {
-        let sign = if self.intercept < 0.0 { "\u{2212}" } else { "+" };
+        let sign = if self.intercept < 0.0 {
+            "\u{2212}"
+        } else {
+            "+"
+        };
         format!(
             "y = {}x {sign} {}",
             format_value(self.slope, 2),
@@ -150,7 +154,10 @@ impl Draw for ScatterFit {
                 if !(l.slope.is_finite() && l.intercept.is_finite()) {
                     return Err(PlotError::invalid(
                         CHART,
-                        format!("group {:?}: fit has a non-finite slope or intercept", g.name),
+                        format!(
+                            "group {:?}: fit has a non-finite slope or intercept",
+                            g.name
+                        ),
                     ));
                 }
             }
@@ -159,7 +166,12 @@ impl Draw for ScatterFit {
         if !self.groups.iter().flat_map(|g| &g.points).any(finite) {
             return frame::no_data(c, &self.figure, "no group has a finite (x, y) point");
         }
-        let pts = || self.groups.iter().flat_map(|g| g.points.iter().chain(g.mark.iter())).filter(|p| finite(p));
+        let pts = || {
+            self.groups
+                .iter()
+                .flat_map(|g| g.points.iter().chain(g.mark.iter()))
+                .filter(|p| finite(p))
+        };
         let auto_x = padded_range(pts().map(|p| p.0), 0.05).expect("finite point");
         let auto_y = padded_range(pts().map(|p| p.1), 0.05).expect("finite point");
         let (auto_x, auto_y) = if self.equal_ranges {
@@ -181,15 +193,28 @@ impl Draw for ScatterFit {
             legend.push(LegendEntry::new(label, Swatch::Point(series_colour(i))));
         }
         if self.groups.iter().any(|g| g.mark.is_some()) {
-            legend.push(LegendEntry::new(self.mark_label.clone(), Swatch::Diamond(MUTED)));
+            legend.push(LegendEntry::new(
+                self.mark_label.clone(),
+                Swatch::Diamond(MUTED),
+            ));
         }
         if self.diagonal {
             legend.push(LegendEntry::new("y = x", Swatch::Dashed(INK)));
         }
         let region = frame::begin(c, &self.figure)?;
         let (chart, legend_area) = frame::split_legend(c, region, &legend, self.figure.legend);
-        let x = Axis::numeric(xr.0, xr.1, tick_target(chart.width() * 0.8, sz.tick() * 4.0), &self.figure.x_label);
-        let y = Axis::numeric(yr.0, yr.1, tick_target(chart.height() * 0.8, sz.tick() * 2.2), &self.figure.y_label);
+        let x = Axis::numeric(
+            xr.0,
+            xr.1,
+            tick_target(chart.width() * 0.8, sz.tick() * 4.0),
+            &self.figure.x_label,
+        );
+        let y = Axis::numeric(
+            yr.0,
+            yr.1,
+            tick_target(chart.height() * 0.8, sz.tick() * 2.2),
+            &self.figure.y_label,
+        );
         let plot = frame::plot_rect(c, chart, &x, &y);
         let (mx, my) = frame::maps(&plot, &x, &y);
         frame::draw_grid(c, &plot, Some(&x), Some(&y))?;
@@ -204,7 +229,11 @@ impl Draw for ScatterFit {
             let col = series_colour(i);
             for p in g.points.iter().filter(|p| finite(p)) {
                 let at = (mx.map(p.0), my.map(p.1));
-                if plot.inflate(1.0).x0 <= at.0 && at.0 <= plot.x1 + 1.0 && plot.y0 - 1.0 <= at.1 && at.1 <= plot.y1 + 1.0 {
+                if plot.inflate(1.0).x0 <= at.0
+                    && at.0 <= plot.x1 + 1.0
+                    && plot.y0 - 1.0 <= at.1
+                    && at.1 <= plot.y1 + 1.0
+                {
                     c.circle(at, sz.px(8.0), col, 0.75, true, 0)?;
                     c.circle(at, sz.px(8.0), INK, 0.35, false, sz.thin())?;
                 }
@@ -213,16 +242,27 @@ impl Draw for ScatterFit {
         for (i, g) in self.groups.iter().enumerate() {
             if let Some(l) = g.fit {
                 let xs = g.points.iter().filter(|p| finite(p)).map(|p| p.0);
-                let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+                let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(v), b.max(v))
+                });
                 if lo <= hi {
-                    let line = [(mx.map(lo), my.map(l.at(lo))), (mx.map(hi), my.map(l.at(hi)))];
+                    let line = [
+                        (mx.map(lo), my.map(l.at(lo))),
+                        (mx.map(hi), my.map(l.at(hi))),
+                    ];
                     c.line(&line, series_colour(i), 1.0, sz.line(), &plot)?;
                 }
             }
         }
         for (i, g) in self.groups.iter().enumerate() {
             if let Some(m) = g.mark.filter(finite) {
-                diamond(c, (mx.map(m.0), my.map(m.1)), sz.px(15.0), series_colour(i), &plot.inflate(sz.px(16.0)))?;
+                diamond(
+                    c,
+                    (mx.map(m.0), my.map(m.1)),
+                    sz.px(15.0),
+                    series_colour(i),
+                    &plot.inflate(sz.px(16.0)),
+                )?;
             }
         }
         frame::draw_axes(c, &chart, &plot, &x, &y)?;

@@ -83,7 +83,11 @@ impl Draw for TickChart {
         if !self.row_labels.is_empty() && self.row_labels.len() != self.rows.len() {
             return Err(PlotError::invalid(
                 CHART,
-                format!("{} row labels for {} rows; give one per row or none", self.row_labels.len(), self.rows.len()),
+                format!(
+                    "{} row labels for {} rows; give one per row or none",
+                    self.row_labels.len(),
+                    self.rows.len()
+                ),
             ));
         }
         if n == 0 || self.rows.iter().all(|r| r.is_empty()) {
@@ -93,16 +97,30 @@ impl Draw for TickChart {
         let region = frame::begin(c, &self.figure)?;
         let tick = TextSpec::new(sz.tick());
         let slot = region.width() * 0.85 / n as f64;
-        let widest = self.categories.iter().map(|l| c.measure(l, &tick).0).fold(0.0, f64::max);
+        let widest = self
+            .categories
+            .iter()
+            .map(|l| c.measure(l, &tick).0)
+            .fold(0.0, f64::max);
         let vertical = widest > slot * 0.9;
-        let room = if vertical { sz.tick() * 1.15 } else { widest + sz.tick() };
+        let room = if vertical {
+            sz.tick() * 1.15
+        } else {
+            widest + sz.tick()
+        };
         let x_shown = thin(n, (region.width() * 0.85 / room) as usize);
         // Long labels would eat the plot: cap their height at a third of the region.
         let max_label = region.height() / 3.0;
         let cats: Vec<String> = self
             .categories
             .iter()
-            .map(|l| if vertical { frame::fit_text(c, l, &tick, max_label) } else { l.clone() })
+            .map(|l| {
+                if vertical {
+                    frame::fit_text(c, l, &tick, max_label)
+                } else {
+                    l.clone()
+                }
+            })
             .collect();
         let x = Axis::categorical(&cats, &x_shown, &self.figure.x_label, vertical);
         let rows = self.rows.len();
@@ -125,7 +143,13 @@ impl Draw for TickChart {
             let py = my.map(r as f64);
             for &i in row {
                 let px = mx.map(i as f64);
-                c.rect(&Rect::new(px - half_w, py - half_h, px + half_w, py + half_h), PALETTE[0], 1.0, true, 0)?;
+                c.rect(
+                    &Rect::new(px - half_w, py - half_h, px + half_w, py + half_h),
+                    PALETTE[0],
+                    1.0,
+                    true,
+                    0,
+                )?;
             }
         }
         frame::draw_axes(c, &region, &plot, &x, &y)
