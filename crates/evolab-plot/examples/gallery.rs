@@ -11,6 +11,12 @@ fn main() -> Result<(), PlotError> {
     written.extend(save(&scatter_fit(), &out.join("scatter_fit"))?);
     written.extend(save(&bars(), &out.join("bars"))?);
     written.extend(save(&bars_many(), &out.join("bars_many"))?);
+    let below = bars();
+    let below = Bars {
+        figure: below.figure.clone().legend(LegendPosition::Below),
+        ..below
+    };
+    written.extend(save(&below, &out.join("bars_legend_below"))?);
     written.extend(save(&heatmap(12, true), &out.join("heatmap_small"))?);
     written.extend(save(&heatmap(60, false), &out.join("heatmap_large"))?);
     written.extend(save(&tick_chart(), &out.join("tick_chart"))?);
