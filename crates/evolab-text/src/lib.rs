@@ -3,6 +3,8 @@
 //! population, and attractor statistics over transmission chains.
 
 pub mod assets;
+pub mod attractor;
 pub mod error;
+pub mod stats;
 
 pub use error::TextError;
