@@ -156,7 +156,7 @@ pub fn score_cached(
 mod tests {
     use super::*;
     use evolab_text::scorer::{EnglishScorer, LengthScorer};
-    use evolab_text::{Domain, Metric};
+    use evolab_text::{Metric, MetricDomain};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Counts how many texts it was asked to score.
@@ -170,7 +170,7 @@ mod tests {
             vec![Metric {
                 name: "words",
                 label: "Words",
-                domain: Domain::NON_NEGATIVE,
+                domain: MetricDomain::NON_NEGATIVE,
                 english_only: false,
             }]
         }

@@ -3,10 +3,13 @@
 //! population, and attractor statistics over transmission chains.
 
 pub mod assets;
+pub mod attractor;
 pub mod error;
 pub mod language;
 pub mod preprocess;
 pub mod scorer;
+pub mod stats;
 
 pub use error::TextError;
-pub use scorer::{Domain, Metric, Scorer};
+pub use attractor::MetricDomain;
+pub use scorer::{Metric, Scorer};

@@ -3,33 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{language, preprocess, TextError};
-
-/// The range a metric's values can take; attractor positions are clipped to it.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Domain {
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-}
-
-impl Domain {
-    pub const UNBOUNDED: Domain = Domain {
-        min: None,
-        max: None,
-    };
-    pub const NON_NEGATIVE: Domain = Domain {
-        min: Some(0.0),
-        max: None,
-    };
-    pub const UNIT: Domain = Domain {
-        min: Some(0.0),
-        max: Some(1.0),
-    };
-    pub const SIGNED_UNIT: Domain = Domain {
-        min: Some(-1.0),
-        max: Some(1.0),
-    };
-}
+use crate::{language, preprocess, MetricDomain, TextError};
 
 /// A scalar property of a text.
 #[derive(Clone, Debug, Serialize)]
@@ -38,7 +12,7 @@ pub struct Metric {
     pub name: &'static str,
     /// Axis label for figures.
     pub label: &'static str,
-    pub domain: Domain,
+    pub domain: MetricDomain,
     /// Lexicon- or vocabulary-based metrics mean nothing for texts in other languages.
     pub english_only: bool,
 }
@@ -65,7 +39,7 @@ impl Scorer for LengthScorer {
         vec![Metric {
             name: "length",
             label: "Length (characters)",
-            domain: Domain::NON_NEGATIVE,
+            domain: MetricDomain::LENGTH,
             english_only: false,
         }]
     }
@@ -88,7 +62,7 @@ impl Scorer for EnglishScorer {
         vec![Metric {
             name: "english",
             label: "Looks English (1 = yes)",
-            domain: Domain::UNIT,
+            domain: MetricDomain::between(0.0, 1.0),
             english_only: false,
         }]
     }
