@@ -4,5 +4,9 @@
 
 pub mod assets;
 pub mod error;
+pub mod porter;
+pub mod similarity;
+pub mod stop_words;
 
 pub use error::TextError;
+pub use stop_words::StopWords;
