@@ -6,10 +6,14 @@ pub mod assets;
 pub mod attractor;
 pub mod error;
 pub mod language;
+pub mod porter;
 pub mod preprocess;
 pub mod scorer;
+pub mod similarity;
 pub mod stats;
+pub mod stop_words;
 
-pub use error::TextError;
 pub use attractor::MetricDomain;
+pub use error::TextError;
 pub use scorer::{Metric, Scorer};
+pub use stop_words::StopWords;
