@@ -134,10 +134,22 @@ struct Moments {
     syy: f64,
 }
 
+/// The mean, exact when every value is the same: a rounded mean would leave tiny non-zero
+/// deviations, so constant x would not be recognised and constant y would get a slope of
+/// 1e-33 instead of 0.
+fn centre(values: &[f64]) -> f64 {
+    let first = values[0];
+    if values.iter().all(|v| *v == first) {
+        return first;
+    }
+    let n = values.len() as f64;
+    let rough = values.iter().sum::<f64>() / n;
+    rough + values.iter().map(|v| v - rough).sum::<f64>() / n
+}
+
 fn moments(x: &[f64], y: &[f64]) -> Moments {
-    let n = x.len() as f64;
-    let x_mean = x.iter().sum::<f64>() / n;
-    let y_mean = y.iter().sum::<f64>() / n;
+    let x_mean = centre(x);
+    let y_mean = centre(y);
     let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
     for (xi, yi) in x.iter().zip(y) {
         let dx = xi - x_mean;
