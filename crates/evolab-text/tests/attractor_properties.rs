@@ -26,7 +26,8 @@ fn legacy_p_value_is_never_below_one_and_tost_is_a_probability() {
         let n = rng.random_range(3..60);
         let a = rng.random_range(-3.0..3.0);
         let noise = 10f64.powf(rng.random_range(-4.0..1.0));
-        let (x, y) = simulate(&mut rng, n, a, rng.random_range(-2.0..2.0), noise);
+        let b = rng.random_range(-2.0..2.0);
+        let (x, y) = simulate(&mut rng, n, a, b, noise);
         let fit = fit_attractor(&x, &y, MetricDomain::UNBOUNDED).unwrap();
         let (Some(legacy), Some(tost)) = (fit.p_orig_legacy, fit.p_tost) else {
             panic!("p-values missing for a noisy fit: {fit:?}");

@@ -22,6 +22,15 @@ fn hill_normal_deviate(u: f64, df: f64) -> f64 {
     ((series + z2 + 3.0) / b + 1.0) * z2.sqrt()
 }
 
+/// P(T > u) where df/u² < 1e-200 (x below would underflow): the leading term of the
+/// incomplete beta series, x^a / (a·B(a, ½)) with a = df/2 and ln x = ln df − 2 ln u; the
+/// omitted factor is 1 + O(x), exactly 1 in double precision.
+fn far_tail(u: f64, df: f64) -> f64 {
+    let a = df / 2.0;
+    let ln_x = df.ln() - 2.0 * u.ln();
+    0.5 * (a * ln_x - a.ln() - ln_beta(a, 0.5)).exp()
+}
+
 /// Student's t distribution with `df` degrees of freedom (any real df > 0; `f64::INFINITY`
 /// gives the standard normal).
 ///
@@ -73,7 +82,14 @@ impl StudentT {
             return (-0.5 * t * t).exp() / (2.0 * PI).sqrt();
         }
         let df = self.df;
-        (-(df + 1.0) / 2.0 * (t * t / df).ln_1p() - 0.5 * df.ln() - ln_beta(df / 2.0, 0.5)).exp()
+        let u = t.abs();
+        // ln(1 + t²/df), without overflowing t² in the far tails of small df.
+        let ln_base = if u > 1e100 {
+            2.0 * u.ln() - df.ln() + ((df / u) / u).ln_1p()
+        } else {
+            (u * u / df).ln_1p()
+        };
+        (-(df + 1.0) / 2.0 * ln_base - 0.5 * df.ln() - ln_beta(df / 2.0, 0.5)).exp()
     }
 
     /// P(T > u) for u ≥ 0.
@@ -92,6 +108,9 @@ impl StudentT {
         // without subtraction and without overflowing u².
         let (x, y) = if u > df.sqrt() {
             let r = (df / u) / u;
+            if r < 1e-200 {
+                return far_tail(u, df);
+            }
             (r / (1.0 + r), 1.0 / (1.0 + r))
         } else {
             let r = (u / df) * u;
