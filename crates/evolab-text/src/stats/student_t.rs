@@ -241,7 +241,11 @@ mod tests {
             let dist = StudentT::new(df).unwrap();
             for p in [1e-12, 1e-5, 0.025, 0.3, 0.5, 0.8, 0.975, 1.0 - 1e-9] {
                 let t = dist.quantile(p).unwrap();
-                let back = if p < 0.5 { dist.cdf(t) } else { 1.0 - dist.sf(t) };
+                let back = if p < 0.5 {
+                    dist.cdf(t)
+                } else {
+                    1.0 - dist.sf(t)
+                };
                 assert!((back - p).abs() <= 1e-12 * p.min(1.0 - p).max(1e-300) + 1e-16);
                 if (0.01..0.99).contains(&p) && p != 0.5 {
                     let mirror = dist.quantile(1.0 - p).unwrap();
@@ -263,7 +267,10 @@ mod tests {
             let t = StudentT::new(df).unwrap().quantile(0.975).unwrap();
             assert!((t - crit).abs() < 5e-4, "df = {df}: {t}");
         }
-        let z = StudentT::new(f64::INFINITY).unwrap().quantile(0.975).unwrap();
+        let z = StudentT::new(f64::INFINITY)
+            .unwrap()
+            .quantile(0.975)
+            .unwrap();
         assert!((z - 1.959_963_984_540_054).abs() < 1e-13);
     }
 }
