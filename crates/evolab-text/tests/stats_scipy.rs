@@ -9,7 +9,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
-const REQUIREMENTS: &[&str] = &["scipy==1.14.1", "numpy==2.1.3"];
+const REQUIREMENTS: &[&str] = &["scipy==1.14.1", "numpy==2.1.3", "mpmath==1.3.0"];
 
 fn df_label(df: f64) -> Value {
     if df.is_infinite() {
@@ -30,7 +30,10 @@ fn parse_list(v: &Value) -> Vec<f64> {
 /// Relative agreement, with values below the normal range treated as zero on both sides.
 fn assert_agrees(what: &str, ours: f64, reference: f64, rel: f64) {
     if reference.abs() < 1e-290 {
-        assert!(ours.abs() < 1e-280, "{what}: ours {ours:e}, scipy {reference:e}");
+        assert!(
+            ours.abs() < 1e-280,
+            "{what}: ours {ours:e}, scipy {reference:e}"
+        );
         return;
     }
     if reference.is_infinite() {
@@ -38,19 +41,52 @@ fn assert_agrees(what: &str, ours: f64, reference: f64, rel: f64) {
         return;
     }
     let err = (ours - reference).abs() / reference.abs();
-    assert!(err <= rel, "{what}: ours {ours:e}, scipy {reference:e}, relative error {err:e}");
+    assert!(
+        err <= rel,
+        "{what}: ours {ours:e}, scipy {reference:e}, relative error {err:e}"
+    );
 }
 
 #[test]
 fn student_t_matches_scipy() {
     let dfs = [
-        0.1, 0.5, 1.0, 1.5, 2.0, 3.0, 4.5, 7.0, 10.0, 25.0, 98.0, 1000.0, 1e5, 1e8, f64::INFINITY,
+        0.1,
+        0.5,
+        1.0,
+        1.5,
+        2.0,
+        3.0,
+        4.5,
+        7.0,
+        10.0,
+        25.0,
+        98.0,
+        1000.0,
+        29_999.0,
+        30_000.0,
+        1e5,
+        1e8,
+        1e12,
+        1e15,
+        f64::INFINITY,
     ];
     let ts = [
         0.0, 1e-8, 0.1, 0.5, 1.0, 1.96, 3.0, 10.0, 50.0, 1e3, 1e6, 1e150,
     ];
     let ps = [
-        1e-300, 1e-15, 1e-8, 1e-3, 0.025, 0.1, 0.3, 0.49, 0.5, 0.6, 0.9, 0.975, 0.999,
+        1e-300,
+        1e-15,
+        1e-8,
+        1e-3,
+        0.025,
+        0.1,
+        0.3,
+        0.49,
+        0.5,
+        0.6,
+        0.9,
+        0.975,
+        0.999,
         1.0 - 1e-12,
     ];
     let mut cdf_cases = Vec::new();
@@ -66,29 +102,39 @@ fn student_t_matches_scipy() {
             ppf_cases.push((p, df));
         }
     }
-    // Random pairs across the whole range: df = 10^U(−1, 6), t = ±10^U(−3, 3).
+    // Random pairs across the whole range: df = 10^U(−1, 9), t = ±10^U(−3, 3).
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     for _ in 0..400 {
-        let df = 10f64.powf(rng.random_range(-1.0..6.0));
-        let t = 10f64.powf(rng.random_range(-3.0..3.0)) * if rng.random_bool(0.5) { 1.0 } else { -1.0 };
+        let df = 10f64.powf(rng.random_range(-1.0..9.0));
+        let t =
+            10f64.powf(rng.random_range(-3.0..3.0)) * if rng.random_bool(0.5) { 1.0 } else { -1.0 };
         cdf_cases.push((t, df));
         let p = 10f64.powf(rng.random_range(-12.0..0.0));
         ppf_cases.push((if rng.random_bool(0.5) { p } else { 1.0 - p }, df));
     }
 
+    let ours_q: Vec<f64> = ppf_cases
+        .iter()
+        .map(|&(p, df)| StudentT::new(df).unwrap().quantile(p).unwrap())
+        .collect();
     let request = json!({
         "cdf": cdf_cases.iter().map(|&(t, df)| json!([t, df_label(df)])).collect::<Vec<_>>(),
-        "ppf": ppf_cases.iter().map(|&(p, df)| json!([p, df_label(df)])).collect::<Vec<_>>(),
+        "ppf": ppf_cases
+            .iter()
+            .zip(&ours_q)
+            .map(|(&(p, df), q)| json!([p, df_label(df), q.to_string()]))
+            .collect::<Vec<_>>(),
     });
     let python = common::python(REQUIREMENTS);
-    let out = common::run_script(&python, "tests/python/attractor_t_dist.py", &request.to_string());
-    let out: Value = serde_json::from_str(&out).unwrap();
-    let (cdf, sf, pdf, ppf) = (
-        parse_list(&out["cdf"]),
-        parse_list(&out["sf"]),
-        parse_list(&out["pdf"]),
-        parse_list(&out["ppf"]),
+    let out = common::run_script(
+        &python,
+        "tests/python/attractor_t_dist.py",
+        &request.to_string(),
     );
+    let out: Value = serde_json::from_str(&out).unwrap();
+    let list = |k: &str| parse_list(&out[k]);
+    let (cdf, sf, pdf) = (list("cdf"), list("sf"), list("pdf"));
+    let (ppf, mp_tail) = (list("ppf"), list("mp_tail"));
 
     let mut worst = 0.0f64;
     for (i, &(t, df)) in cdf_cases.iter().enumerate() {
@@ -97,21 +143,48 @@ fn student_t_matches_scipy() {
         assert_agrees(&format!("cdf {case}"), dist.cdf(t), cdf[i], 1e-10);
         assert_agrees(&format!("sf {case}"), dist.sf(t), sf[i], 1e-10);
         assert_agrees(&format!("pdf {case}"), dist.pdf(t), pdf[i], 1e-10);
-        if cdf[i] > 1e-290 {
-            worst = worst.max((dist.cdf(t) - cdf[i]).abs() / cdf[i]);
-        }
-    }
-    for (i, &(p, df)) in ppf_cases.iter().enumerate() {
-        let dist = StudentT::new(df).unwrap();
-        let ours = dist.quantile(p).unwrap();
-        assert_agrees(&format!("ppf p = {p:e}, df = {df:e}"), ours, ppf[i], 1e-10);
-        if ppf[i] != 0.0 && ppf[i].is_finite() {
-            worst = worst.max((ours - ppf[i]).abs() / ppf[i].abs());
+        for (ours, reference) in [
+            (dist.cdf(t), cdf[i]),
+            (dist.sf(t), sf[i]),
+            (dist.pdf(t), pdf[i]),
+        ] {
+            if reference > 1e-290 {
+                worst = worst.max((ours - reference).abs() / reference);
+            }
         }
     }
     eprintln!(
-        "{} cdf/sf/pdf and {} quantile cases; worst relative error {worst:e}",
-        cdf_cases.len(),
+        "{} (t, df) pairs: worst relative error of cdf, sf, pdf {worst:e}",
+        cdf_cases.len()
+    );
+
+    // Quantiles: agree with scipy's ppf to 1e-10, or, where scipy's ppf is the less exact of
+    // the two (it is capped at 1e100 and inaccurate for p near 1e-300), the exact tail beyond
+    // our quantile (mpmath) must give back p to 1e-10.
+    let (mut direct, mut by_tail) = (0, 0);
+    for (i, &(p, df)) in ppf_cases.iter().enumerate() {
+        let ours = ours_q[i];
+        if (ours - ppf[i]).abs() <= 1e-10 * ppf[i].abs() || (ours - ppf[i]).abs() <= 1e-15 {
+            direct += 1;
+            continue;
+        }
+        let target = p.min(1.0 - p);
+        let tail = mp_tail[i];
+        let case = format!(
+            "quantile p = {p:e}, df = {df:e}: ours {ours:e}, scipy ppf {:e}, exact tail {tail:e}",
+            ppf[i]
+        );
+        assert_eq!(ours.signum(), if p < 0.5 { -1.0 } else { 1.0 }, "{case}");
+        if ours.is_infinite() {
+            // The true quantile lies beyond the largest double.
+            assert!(tail > target, "{case}");
+        } else {
+            assert!((tail - target).abs() <= 1e-10 * target, "{case}");
+        }
+        by_tail += 1;
+    }
+    eprintln!(
+        "{} quantiles: {direct} agree with scipy.ppf, {by_tail} checked by their exact tail",
         ppf_cases.len()
     );
 }
@@ -135,7 +208,11 @@ fn percentile_matches_numpy() {
     let reference: Vec<f64> = serde_json::from_str(&out).unwrap();
     for ((values, pct), r) in cases.iter().zip(reference) {
         let ours = percentile(values, *pct).unwrap();
-        assert!((ours - r).abs() <= 1e-14 * r.abs().max(1.0), "n = {}, pct = {pct}: {ours} vs {r}", values.len());
+        assert!(
+            (ours - r).abs() <= 1e-14 * r.abs().max(1.0),
+            "n = {}, pct = {pct}: {ours} vs {r}",
+            values.len()
+        );
     }
 }
 
@@ -161,7 +238,10 @@ fn attractor_fit_matches_linregress() {
             .collect();
         datasets.push((x, y));
     }
-    let request: Vec<Value> = datasets.iter().map(|(x, y)| json!({"x": x, "y": y})).collect();
+    let request: Vec<Value> = datasets
+        .iter()
+        .map(|(x, y)| json!({"x": x, "y": y}))
+        .collect();
     let python = common::python(REQUIREMENTS);
     let out = common::run_script(
         &python,
@@ -176,9 +256,24 @@ fn attractor_fit_matches_linregress() {
         assert_agrees(&format!("a {case}"), fit.a, get("a"), 1e-11);
         assert_agrees(&format!("b {case}"), fit.b, get("b"), 1e-11);
         assert_agrees(&format!("se {case}"), fit.se_a, get("se_a"), 1e-10);
-        assert_agrees(&format!("r² {case}"), fit.r_squared.unwrap(), get("r_squared"), 1e-10);
-        assert_agrees(&format!("p_tost {case}"), fit.p_tost.unwrap(), get("p_tost"), 1e-8);
-        assert_agrees(&format!("p_orig {case}"), fit.p_orig_legacy.unwrap(), get("p_orig"), 1e-10);
+        assert_agrees(
+            &format!("r² {case}"),
+            fit.r_squared.unwrap(),
+            get("r_squared"),
+            1e-10,
+        );
+        assert_agrees(
+            &format!("p_tost {case}"),
+            fit.p_tost.unwrap(),
+            get("p_tost"),
+            1e-8,
+        );
+        assert_agrees(
+            &format!("p_orig {case}"),
+            fit.p_orig_legacy.unwrap(),
+            get("p_orig"),
+            1e-10,
+        );
         assert_eq!(fit.has_attractor, get("a").abs() < 1.0);
     }
 }

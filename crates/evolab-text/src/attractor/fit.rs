@@ -134,10 +134,22 @@ struct Moments {
     syy: f64,
 }
 
+/// The mean, exact when every value is the same: a rounded mean would leave tiny non-zero
+/// deviations, so constant x would not be recognised and constant y would get a slope of
+/// 1e-33 instead of 0.
+fn centre(values: &[f64]) -> f64 {
+    let first = values[0];
+    if values.iter().all(|v| *v == first) {
+        return first;
+    }
+    let n = values.len() as f64;
+    let rough = values.iter().sum::<f64>() / n;
+    rough + values.iter().map(|v| v - rough).sum::<f64>() / n
+}
+
 fn moments(x: &[f64], y: &[f64]) -> Moments {
-    let n = x.len() as f64;
-    let x_mean = x.iter().sum::<f64>() / n;
-    let y_mean = y.iter().sum::<f64>() / n;
+    let x_mean = centre(x);
+    let y_mean = centre(y);
     let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
     for (xi, yi) in x.iter().zip(y) {
         let dx = xi - x_mean;
@@ -163,7 +175,7 @@ pub(crate) fn ols_line(x: &[f64], y: &[f64]) -> Option<Line> {
 }
 
 fn line_from(m: &Moments) -> Option<Line> {
-    if !(m.sxx > 0.0) || !m.sxx.is_finite() {
+    if m.sxx.is_nan() || m.sxx <= 0.0 || m.sxx.is_infinite() {
         return None;
     }
     let a = m.sxy / m.sxx;
@@ -176,7 +188,11 @@ fn line_from(m: &Moments) -> Option<Line> {
 ///
 /// Errors when the fit is undefined: mismatched lengths, fewer than 3 chains, a non-finite
 /// value, or every initial value equal (nothing to regress on).
-pub fn fit_attractor(x: &[f64], y: &[f64], domain: MetricDomain) -> Result<AttractorFit, TextError> {
+pub fn fit_attractor(
+    x: &[f64],
+    y: &[f64],
+    domain: MetricDomain,
+) -> Result<AttractorFit, TextError> {
     validate(x, y)?;
     let m = moments(x, y);
     let line = line_from(&m).ok_or_else(|| {
@@ -268,8 +284,12 @@ mod tests {
         // Syy = 1.5625 + 0.0625 + 0.0625 + 3.0625 = 4.75;  r² = 4.5² / (5 · 4.75) = 20.25/23.75.
         // Fitted 0.9, 1.8, 2.7, 3.6; residuals 0.1, 0.2, −0.7, 0.4; RSS = 0.01+0.04+0.49+0.16 = 0.7.
         // SE(a) = √(0.7 / 2 / 5) = √0.07.  Position = 0.9 / 0.1 = 9, strength 0.1.
-        let fit = fit_attractor(&[0.0, 1.0, 2.0, 3.0], &[1.0, 2.0, 2.0, 4.0], MetricDomain::UNBOUNDED)
-            .unwrap();
+        let fit = fit_attractor(
+            &[0.0, 1.0, 2.0, 3.0],
+            &[1.0, 2.0, 2.0, 4.0],
+            MetricDomain::UNBOUNDED,
+        )
+        .unwrap();
         assert_eq!((fit.n, fit.df), (4, 2));
         assert!(near(fit.a, 0.9) && near(fit.b, 0.9));
         assert!(near(fit.se_a, 0.07f64.sqrt()));
@@ -285,7 +305,8 @@ mod tests {
         // x = 0, 0.5, 1; y = 0.6, 0.4, 0.2: exact line y = −0.4x + 0.6.
         // x̄ = 0.5, ȳ = 0.4; Sxx = 0.5, Sxy = (−0.5)(0.2) + 0 + (0.5)(−0.2) = −0.2 → a = −0.4.
         // Position 0.6 / 1.4 = 3/7, strength 0.6; inside [0, 1], not clipped.
-        let fit = fit_attractor(&[0.0, 0.5, 1.0], &[0.6, 0.4, 0.2], MetricDomain::TOXICITY).unwrap();
+        let fit =
+            fit_attractor(&[0.0, 0.5, 1.0], &[0.6, 0.4, 0.2], MetricDomain::TOXICITY).unwrap();
         assert!(near(fit.a, -0.4) && near(fit.b, 0.6));
         assert!(near(fit.position.unwrap(), 3.0 / 7.0));
         assert!(near(fit.strength.unwrap(), 0.6));
@@ -320,7 +341,10 @@ mod tests {
         assert_eq!(fit.se_a, 0.0);
         // Exact fit: no residual variance, so no t statistic and no p-value; all y equal,
         // so no r².
-        assert_eq!((fit.p_tost, fit.p_orig_legacy, fit.r_squared), (None, None, None));
+        assert_eq!(
+            (fit.p_tost, fit.p_orig_legacy, fit.r_squared),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -330,11 +354,18 @@ mod tests {
         let fit = fit_attractor(&x, &y, MetricDomain::LENGTH).unwrap();
         assert!(near(fit.a, 1.5));
         assert!(!fit.has_attractor);
-        assert_eq!((fit.position, fit.position_unclipped, fit.strength), (None, None, None));
+        assert_eq!(
+            (fit.position, fit.position_unclipped, fit.strength),
+            (None, None, None)
+        );
         assert!(!fit.clipped);
         // a = −1 exactly is not an attractor either.
         let y: Vec<f64> = x.iter().map(|v| 3.0 - v).collect();
-        assert!(!fit_attractor(&x, &y, MetricDomain::UNBOUNDED).unwrap().has_attractor);
+        assert!(
+            !fit_attractor(&x, &y, MetricDomain::UNBOUNDED)
+                .unwrap()
+                .has_attractor
+        );
     }
 
     #[test]
@@ -347,7 +378,11 @@ mod tests {
         assert!(msg(fit_attractor(&[2.0; 5], &[1.0, 2.0, 3.0, 4.0, 5.0], d)).contains("undefined"));
         let e = msg(fit_attractor(&[1.0, f64::NAN, 3.0], &[1.0, 2.0, 3.0], d));
         assert!(e.contains("chain 1") && e.contains("NaN"), "{e}");
-        let e = msg(fit_attractor(&[1.0, 2.0, 3.0], &[1.0, 2.0, f64::INFINITY], d));
+        let e = msg(fit_attractor(
+            &[1.0, 2.0, 3.0],
+            &[1.0, 2.0, f64::INFINITY],
+            d,
+        ));
         assert!(e.contains("final value of chain 2"), "{e}");
         assert!(fit_attractor(&[0.0, 1e300, -1e300], &[1e300, 0.0, 1.0], d).is_err());
     }
@@ -357,7 +392,11 @@ mod tests {
         // A clear attractor: a = 0.2 with small noise over 100 chains.
         let x: Vec<f64> = (0..100).map(|i| i as f64 / 99.0).collect();
         let wobble = |i: usize| ((i * 37 % 11) as f64 - 5.0) * 0.01;
-        let y: Vec<f64> = x.iter().enumerate().map(|(i, v)| 0.2 * v + 0.4 + wobble(i)).collect();
+        let y: Vec<f64> = x
+            .iter()
+            .enumerate()
+            .map(|(i, v)| 0.2 * v + 0.4 + wobble(i))
+            .collect();
         let fit = fit_attractor(&x, &y, MetricDomain::TOXICITY).unwrap();
         assert!((fit.a - 0.2).abs() < 0.05);
         assert!(fit.p_tost.unwrap() < 1e-10, "{:?}", fit.p_tost);
@@ -367,7 +406,11 @@ mod tests {
         assert!((fit.a - 1.0).abs() < 0.05);
         assert!(fit.p_tost.unwrap() > 0.2, "{:?}", fit.p_tost);
         // Steeper than 1: p above ½.
-        let y: Vec<f64> = x.iter().enumerate().map(|(i, v)| 1.3 * v + wobble(i)).collect();
+        let y: Vec<f64> = x
+            .iter()
+            .enumerate()
+            .map(|(i, v)| 1.3 * v + wobble(i))
+            .collect();
         let fit = fit_attractor(&x, &y, MetricDomain::UNBOUNDED).unwrap();
         assert!(fit.p_tost.unwrap() > 0.5);
         // Whatever the data, the legacy value is at least 1.

@@ -12,9 +12,7 @@ mod trajectory;
 
 pub use bootstrap::{bootstrap_attractor, AttractorBootstrap, BootstrapOptions};
 pub use fit::{fit_attractor, AttractorFit, MetricDomain};
-pub use trajectory::{
-    change_shares, cumulativeness, directional_changes, TrajectoryMeasures,
-};
+pub use trajectory::{change_shares, cumulativeness, directional_changes, TrajectoryMeasures};
 
 use crate::TextError;
 
@@ -96,7 +94,11 @@ mod tests {
 
     #[test]
     fn endpoints_pick_generation_zero_and_target() {
-        let chains = vec![vec![0.0, 0.5, 0.4], vec![1.0, 0.7, 0.6], vec![0.5, 0.5, 0.5]];
+        let chains = vec![
+            vec![0.0, 0.5, 0.4],
+            vec![1.0, 0.7, 0.6],
+            vec![0.5, 0.5, 0.5],
+        ];
         let (x, y) = endpoints(&chains, Generation::Final).unwrap();
         assert_eq!((x, y), (vec![0.0, 1.0, 0.5], vec![0.4, 0.6, 0.5]));
         let (_, y) = endpoints(&chains, Generation::At(1)).unwrap();
@@ -110,13 +112,20 @@ mod tests {
     #[test]
     fn endpoint_errors_name_the_problem() {
         let ragged = vec![vec![0.0, 1.0, 2.0], vec![0.0, 1.0]];
-        let e = endpoints(&ragged, Generation::Final).unwrap_err().to_string();
+        let e = endpoints(&ragged, Generation::Final)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("chain 1 has 2"), "{e}");
-        let e = endpoints(&ragged, Generation::At(2)).unwrap_err().to_string();
+        let e = endpoints(&ragged, Generation::At(2))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("chain 1 has only generations 0 to 1"), "{e}");
         assert!(endpoints(&ragged, Generation::At(0)).is_err());
         assert!(endpoints(&[], Generation::Final).is_err());
-        assert!(endpoints(&[vec![]], Generation::At(1)).unwrap_err().to_string().contains("no values"));
+        assert!(endpoints(&[vec![]], Generation::At(1))
+            .unwrap_err()
+            .to_string()
+            .contains("no values"));
         assert!(endpoints(&[vec![1.0]], Generation::Final).is_err());
     }
 }

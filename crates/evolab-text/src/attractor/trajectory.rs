@@ -128,7 +128,10 @@ mod tests {
         assert!(near(cumulativeness(&round_trip).unwrap(), 1.0));
         for bad in [&[][..], &[1.0][..], &[1.0, f64::NAN, 2.0][..]] {
             let m = TrajectoryMeasures::of(bad);
-            assert_eq!((m.cumulativeness, m.change_share, m.directional_change), (None, None, None));
+            assert_eq!(
+                (m.cumulativeness, m.change_share, m.directional_change),
+                (None, None, None)
+            );
         }
     }
 
@@ -138,7 +141,9 @@ mod tests {
         for _ in 0..200 {
             let values: Vec<f64> = (0..51)
                 .map(|_| {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     (state >> 11) as f64 / (1u64 << 53) as f64
                 })
                 .collect();
