@@ -41,7 +41,7 @@ const SENTENCES: &[&str] = &[
     "The lighthouse keeper kept a journal of every ship that passed in the storm.",
 ];
 
-/// ~100 texts: single sentences, sentence combinations, repeats, and empty or token-less
+/// 110 texts: single sentences, sentence combinations, repeats, and empty or token-less
 /// texts (which must give zero rows).
 fn corpus() -> Vec<String> {
     let mut texts = Vec::new();
@@ -53,6 +53,11 @@ fn corpus() -> Vec<String> {
             SENTENCES[(i * 5 + 1) % SENTENCES.len()],
             s,
             SENTENCES[(i * 11 + 2) % SENTENCES.len()]
+        ));
+        texts.push(format!(
+            "{} {}",
+            SENTENCES[(i * 3 + 5) % SENTENCES.len()],
+            s.to_uppercase()
         ));
         if i % 3 == 0 {
             texts.push(s.repeat(3));
@@ -265,7 +270,7 @@ fn porter_words() -> Vec<String> {
         .collect();
     for (i, root) in roots.iter().enumerate() {
         for (k, suffix) in SUFFIXES.iter().enumerate() {
-            if (i + k) % 3 == 0 || suffix.is_empty() {
+            if (i + k) % 2 == 0 || suffix.is_empty() {
                 words.push(format!("{root}{suffix}"));
             }
         }
