@@ -135,14 +135,20 @@ fn tfidf_matches_scikit_learn() {
         let row = json_f64s(row);
         if model.rows()[i].is_zero() {
             zero_rows += 1;
-            assert!(row.iter().all(|&x| x == 0.0), "text {i} has a zero row here only");
+            assert!(
+                row.iter().all(|&x| x == 0.0),
+                "text {i} has a zero row here only"
+            );
         }
         for (j, x) in row.iter().enumerate() {
             worst = worst.max((s.get(i, j) - x).abs());
         }
     }
     assert!(worst < 1e-9, "largest difference {worst:e}");
-    assert!(zero_rows >= 5, "the corpus must exercise zero rows ({zero_rows})");
+    assert!(
+        zero_rows >= 5,
+        "the corpus must exercise zero rows ({zero_rows})"
+    );
     eprintln!(
         "TF-IDF: {} texts, {} terms, {zero_rows} zero rows, max |ΔS| = {worst:e}",
         texts.len(),
@@ -159,9 +165,12 @@ fn in_ranges(ranges: &Value, cp: u32) -> bool {
 #[test]
 fn character_classes_match_python() {
     let python = common::python(SKLEARN);
-    let reference: Value =
-        serde_json::from_str(&common::run_script(&python, "tests/python/sim_unicode.py", ""))
-            .unwrap();
+    let reference: Value = serde_json::from_str(&common::run_script(
+        &python,
+        "tests/python/sim_unicode.py",
+        "",
+    ))
+    .unwrap();
     let lower: HashMap<u32, String> = reference["lower"]
         .as_object()
         .unwrap()
@@ -196,8 +205,14 @@ fn character_classes_match_python() {
         reference["unicode_version"]
     );
     assert!(word_diffs.is_empty(), "\\w differs at {word_diffs:x?}");
-    assert!(space_diffs.is_empty(), "whitespace differs at {space_diffs:x?}");
-    assert!(lower_diffs.is_empty(), "lower() differs at {lower_diffs:x?}");
+    assert!(
+        space_diffs.is_empty(),
+        "whitespace differs at {space_diffs:x?}"
+    );
+    assert!(
+        lower_diffs.is_empty(),
+        "lower() differs at {lower_diffs:x?}"
+    );
 }
 
 /// Varied English prose (written for this test) whose words, and programmatic
@@ -234,12 +249,11 @@ Bigger, biggest, hotter, hottest, sadder, saddest, thinner, thinnest, fatter, fa
 ";
 
 const SUFFIXES: &[&str] = &[
-    "", "s", "es", "ed", "ing", "er", "est", "ly", "ness", "ment", "ation", "ational",
-    "ize", "izer", "ization", "ful", "fulness", "ive", "iveness", "able", "ible",
-    "ity", "al", "ally", "ism", "ist", "ous", "ously", "ousness", "ence", "ance", "ent",
-    "ant", "ic", "ical", "icate", "iciti", "aliti", "iviti", "biliti", "bli", "alli",
-    "entli", "eli", "ousli", "fulli", "logi", "ator", "alism", "y", "ies", "ied", "ying",
-    "e", "ll", "eed", "at", "bl", "iz",
+    "", "s", "es", "ed", "ing", "er", "est", "ly", "ness", "ment", "ation", "ational", "ize",
+    "izer", "ization", "ful", "fulness", "ive", "iveness", "able", "ible", "ity", "al", "ally",
+    "ism", "ist", "ous", "ously", "ousness", "ence", "ance", "ent", "ant", "ic", "ical", "icate",
+    "iciti", "aliti", "iviti", "biliti", "bli", "alli", "entli", "eli", "ousli", "fulli", "logi",
+    "ator", "alism", "y", "ies", "ied", "ying", "e", "ll", "eed", "at", "bl", "iz",
 ];
 
 fn porter_words() -> Vec<String> {
@@ -277,13 +291,66 @@ fn porter_words() -> Vec<String> {
     }
     // Short, upper-case, irregular and non-ASCII inputs.
     for extra in [
-        "a", "is", "IS", "by", "y", "yy", "ies", "eed", "sky", "skies", "Skies", "NEWS",
-        "news", "dying", "DYING", "howe", "succeed", "proceeding", "exceeds", "inning",
-        "innings", "outings", "cannings", "café", "cafés", "naïveté", "Zürich", "straße",
-        "İstanbul", "οδος", "москва", "syzygy", "toy", "toys", "enjoy", "ivy", "oats",
-        "trees", "troubles", "private", "oaten", "orrery", "bowdlerize", "angulariti",
-        "homologou", "electriciti", "sensibiliti", "vileli", "feudalism", "x1", "42",
-        "abc_def", "yyyying", "yied", "aied", "flies", "dies", "ties", "lies", "spies",
+        "a",
+        "is",
+        "IS",
+        "by",
+        "y",
+        "yy",
+        "ies",
+        "eed",
+        "sky",
+        "skies",
+        "Skies",
+        "NEWS",
+        "news",
+        "dying",
+        "DYING",
+        "howe",
+        "succeed",
+        "proceeding",
+        "exceeds",
+        "inning",
+        "innings",
+        "outings",
+        "cannings",
+        "café",
+        "cafés",
+        "naïveté",
+        "Zürich",
+        "straße",
+        "İstanbul",
+        "οδος",
+        "москва",
+        "syzygy",
+        "toy",
+        "toys",
+        "enjoy",
+        "ivy",
+        "oats",
+        "trees",
+        "troubles",
+        "private",
+        "oaten",
+        "orrery",
+        "bowdlerize",
+        "angulariti",
+        "homologou",
+        "electriciti",
+        "sensibiliti",
+        "vileli",
+        "feudalism",
+        "x1",
+        "42",
+        "abc_def",
+        "yyyying",
+        "yied",
+        "aied",
+        "flies",
+        "dies",
+        "ties",
+        "lies",
+        "spies",
     ] {
         words.push(extra.to_string());
     }
