@@ -170,7 +170,8 @@ fn step1b(w: Vec<char>) -> Vec<char> {
     }
     let stem = match ["ed", "ing"].iter().find_map(|suffix| {
         let k = suffix.len();
-        (ends_with(&w, suffix) && contains_vowel(&w[..w.len() - k])).then(|| w[..w.len() - k].to_vec())
+        (ends_with(&w, suffix) && contains_vowel(&w[..w.len() - k]))
+            .then(|| w[..w.len() - k].to_vec())
     }) {
         Some(stem) => stem,
         None => return w,
@@ -367,7 +368,19 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for word in ["", "y", "yyyy", "ies", "eed", "ed", "ing", "ß", "İİİ", "🙂🙂🙂", "a*ded"] {
+        for word in [
+            "",
+            "y",
+            "yyyy",
+            "ies",
+            "eed",
+            "ed",
+            "ing",
+            "ß",
+            "İİİ",
+            "🙂🙂🙂",
+            "a*ded",
+        ] {
             let _ = stem(word);
         }
         assert_eq!(stem("a*ded"), "ad");

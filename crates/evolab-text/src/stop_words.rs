@@ -140,7 +140,9 @@ mod tests {
     use super::*;
 
     fn fake_source(n: usize) -> String {
-        let mut s = String::from("# comment with \"quoted\" text\nENGLISH_STOP_WORDS = frozenset(\n    [\n");
+        let mut s = String::from(
+            "# comment with \"quoted\" text\nENGLISH_STOP_WORDS = frozenset(\n    [\n",
+        );
         for i in 0..n {
             // distinct lower-case words: a, b, ..., aa, ab, ...
             let mut w = String::new();
@@ -180,7 +182,10 @@ mod tests {
         let mut cut = fake_source(318);
         cut.truncate(cut.len() / 2);
         let err = StopWords::parse_python(&cut).unwrap_err();
-        assert!(err.contains("not closed") || err.contains("unterminated"), "{err}");
+        assert!(
+            err.contains("not closed") || err.contains("unterminated"),
+            "{err}"
+        );
         let odd = fake_source(318).replace("\"a\"", "f(\"a\")");
         assert!(StopWords::parse_python(&odd).is_err());
     }

@@ -157,7 +157,10 @@ mod tests {
         let one = creativity(&[vec![0.0, 2.0]]);
         assert_eq!((one.with_self, one.without_self), (Some(1.0), None));
         let none = creativity(&[vec![0.0; 3]]);
-        assert_eq!((none.words, none.with_self, none.without_self), (0, None, None));
+        assert_eq!(
+            (none.words, none.with_self, none.without_self),
+            (0, None, None)
+        );
         // Index: 1 − mean; undefined stories skipped.
         let index = creativity_index(&[c, one, none], SelfPairs::Included).unwrap();
         assert!((index - (1.0 - 0.75)).abs() < 1e-15);

@@ -30,7 +30,8 @@ mod tests {
     #[test]
     fn dot_products_of_unit_vectors() {
         let h = std::f32::consts::FRAC_1_SQRT_2;
-        let s = cosine_from_embeddings(&[vec![1.0, 0.0], vec![h, h], vec![0.0, -1.0], vec![0.0, 0.0]]);
+        let s =
+            cosine_from_embeddings(&[vec![1.0, 0.0], vec![h, h], vec![0.0, -1.0], vec![0.0, 0.0]]);
         assert!((s.get(0, 1) - h as f64).abs() < 1e-7);
         assert!((s.get(1, 2) + h as f64).abs() < 1e-7);
         assert_eq!(s.get(0, 2), 0.0);

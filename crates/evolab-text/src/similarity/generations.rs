@@ -212,8 +212,7 @@ mod tests {
         assert_eq!(chain.to_first, vec![None, Some(0.5), Some(0.3)]);
 
         let uneven =
-            generation_similarity(&s, &GenerationLayout::new(vec![vec![0], vec![2, 1]]))
-                .unwrap();
+            generation_similarity(&s, &GenerationLayout::new(vec![vec![0], vec![2, 1]])).unwrap();
         assert!(close(uneven.between.get(0, 1), 0.4));
         assert!(close(uneven.within[1].unwrap(), 0.9));
         assert_eq!(uneven.within[0], None);
@@ -226,7 +225,13 @@ mod tests {
         let rows: Vec<Vec<f64>> = (0..n)
             .map(|i| {
                 (0..n)
-                    .map(|j| if i == j { 1.0 } else { ((i * j + i + j) % 7) as f64 / 10.0 })
+                    .map(|j| {
+                        if i == j {
+                            1.0
+                        } else {
+                            ((i * j + i + j) % 7) as f64 / 10.0
+                        }
+                    })
                     .collect()
             })
             .collect();
@@ -242,10 +247,13 @@ mod tests {
     fn bad_layouts_are_explained() {
         let s = Matrix::zeros(2, 2);
         let msg = |layout| generation_similarity(&s, &layout).unwrap_err().to_string();
-        assert!(msg(GenerationLayout::new(vec![vec![0], vec![]])).contains("generation 1 has no stories"));
+        assert!(msg(GenerationLayout::new(vec![vec![0], vec![]]))
+            .contains("generation 1 has no stories"));
         assert!(msg(GenerationLayout::new(vec![vec![0, 2]])).contains("story 2"));
         assert!(msg(GenerationLayout::new(vec![vec![1, 1]])).contains("twice"));
-        assert!(generation_similarity(&Matrix::zeros(2, 3), &GenerationLayout::uniform(1, 2)).is_err());
+        assert!(
+            generation_similarity(&Matrix::zeros(2, 3), &GenerationLayout::uniform(1, 2)).is_err()
+        );
         let empty = generation_similarity(&s, &GenerationLayout::new(vec![])).unwrap();
         assert_eq!(empty.between.rows(), 0);
         assert!(empty.successive.is_empty());

@@ -89,9 +89,7 @@ pub fn similarity_graph(
     }
     let attraction = |g: usize, h: usize| {
         let w = between.get(g, h);
-        if g == h || !(w > 0.0) {
-            0.0
-        } else if w.is_finite() {
+        if g != h && w.is_finite() && w > 0.0 {
             w
         } else {
             0.0
@@ -156,7 +154,11 @@ fn spring(n: usize, weight: &dyn Fn(usize, usize) -> f64, params: &SpringLayout)
             p[1] += s[1];
         }
         t -= dt;
-        let moved = steps.iter().map(|s| s[0] * s[0] + s[1] * s[1]).sum::<f64>().sqrt();
+        let moved = steps
+            .iter()
+            .map(|s| s[0] * s[0] + s[1] * s[1])
+            .sum::<f64>()
+            .sqrt();
         if moved / (n as f64) < params.threshold {
             break;
         }
@@ -219,8 +221,24 @@ mod tests {
         let b = matrix(4, |i, j| if i == j { 1.0 } else { 0.1 * (i + j) as f64 });
         let g = similarity_graph(&b, &SpringLayout::default()).unwrap();
         assert_eq!(g.edges.len(), 6);
-        assert_eq!(g.edges[0], GraphEdge { from: 0, to: 1, weight: 0.1, successive: true });
-        assert_eq!(g.edges[1], GraphEdge { from: 0, to: 2, weight: 0.2, successive: false });
+        assert_eq!(
+            g.edges[0],
+            GraphEdge {
+                from: 0,
+                to: 1,
+                weight: 0.1,
+                successive: true
+            }
+        );
+        assert_eq!(
+            g.edges[1],
+            GraphEdge {
+                from: 0,
+                to: 2,
+                weight: 0.2,
+                successive: false
+            }
+        );
         assert_eq!(g.edges.iter().filter(|e| e.successive).count(), 3);
         assert!(similarity_graph(&Matrix::zeros(2, 3), &SpringLayout::default()).is_err());
     }
@@ -233,7 +251,11 @@ mod tests {
         assert_eq!(a, similarity_graph(&b, &p).unwrap());
         let other = similarity_graph(&b, &SpringLayout { seed: 1, ..p }).unwrap();
         assert_ne!(a.positions, other.positions);
-        let largest = a.positions.iter().flatten().fold(0.0f64, |m, x| m.max(x.abs()));
+        let largest = a
+            .positions
+            .iter()
+            .flatten()
+            .fold(0.0f64, |m, x| m.max(x.abs()));
         assert!((largest - 1.0).abs() < 1e-12);
     }
 
@@ -242,9 +264,15 @@ mod tests {
         // Generations 0-2 and 3-5 form two tight groups linked weakly.
         let b = matrix(6, |i, j| if (i < 3) == (j < 3) { 0.9 } else { 0.01 });
         for seed in 0..10 {
-            let pos = similarity_graph(&b, &SpringLayout { seed, ..Default::default() })
-                .unwrap()
-                .positions;
+            let pos = similarity_graph(
+                &b,
+                &SpringLayout {
+                    seed,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .positions;
             let (mut inside, mut across) = (0.0, 0.0);
             for i in 0..6 {
                 for j in i + 1..6 {
@@ -269,9 +297,15 @@ mod tests {
                     matrix(n, |i, j| if i == j { 1.0 } else { f64::NAN }),
                     matrix(n, |i, j| -((i * j) as f64)),
                 ] {
-                    let pos = similarity_graph(&b, &SpringLayout { seed, ..Default::default() })
-                        .unwrap()
-                        .positions;
+                    let pos = similarity_graph(
+                        &b,
+                        &SpringLayout {
+                            seed,
+                            ..Default::default()
+                        },
+                    )
+                    .unwrap()
+                    .positions;
                     assert_eq!(pos.len(), n);
                     assert!(pos.iter().flatten().all(|x| x.is_finite()));
                     if n >= 2 {

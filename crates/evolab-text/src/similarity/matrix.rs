@@ -45,12 +45,22 @@ impl Matrix {
 
     /// Entry (i, j). Panics when out of range, like slice indexing.
     pub fn get(&self, i: usize, j: usize) -> f64 {
-        assert!(i < self.rows && j < self.cols, "({i}, {j}) outside {}×{}", self.rows, self.cols);
+        assert!(
+            i < self.rows && j < self.cols,
+            "({i}, {j}) outside {}×{}",
+            self.rows,
+            self.cols
+        );
         self.data[i * self.cols + j]
     }
 
     pub fn set(&mut self, i: usize, j: usize, value: f64) {
-        assert!(i < self.rows && j < self.cols, "({i}, {j}) outside {}×{}", self.rows, self.cols);
+        assert!(
+            i < self.rows && j < self.cols,
+            "({i}, {j}) outside {}×{}",
+            self.rows,
+            self.cols
+        );
         self.data[i * self.cols + j] = value;
     }
 

@@ -56,7 +56,7 @@ impl SparseRow {
 pub struct TfIdf {
     /// Terms sorted by code point, as scikit-learn orders its features.
     vocabulary: Vec<String>,
-    index: HashMap<String, u32>,
+    index: HashMap<String, u32, FastHash>,
     stop: StopWords,
     idf: Vec<f64>,
     rows: Vec<SparseRow>,
@@ -65,31 +65,41 @@ pub struct TfIdf {
 impl TfIdf {
     /// Fits the vocabulary and idf on `texts` and computes their rows.
     pub fn fit(texts: &[&str], stop: &StopWords) -> TfIdf {
-        // Counting with provisional ids, then renumbering in sorted order, keeps one pass
-        // over the text.
-        let mut provisional: HashMap<String, u32> = HashMap::new();
+        // One hash lookup per token: provisional ids in first-seen order, with stop words
+        // cached as `STOP`; renumbered in sorted order afterwards.
+        const STOP: u32 = u32::MAX;
+        let mut provisional: HashMap<String, u32, FastHash> = HashMap::default();
+        let mut next = 0u32;
         let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(texts.len());
+        let mut ids: Vec<u32> = Vec::new();
         for text in texts {
             let lowered = text.to_lowercase();
-            let mut doc: HashMap<u32, u32> = HashMap::new();
+            ids.clear();
             for_each_token(&lowered, |token| {
-                if stop.contains(token) {
-                    return;
-                }
-                let next = provisional.len() as u32;
                 let id = match provisional.get(token) {
                     Some(&id) => id,
                     None => {
-                        provisional.insert(token.to_string(), next);
-                        next
+                        let id = if stop.contains(token) {
+                            STOP
+                        } else {
+                            next += 1;
+                            next - 1
+                        };
+                        provisional.insert(token.to_string(), id);
+                        id
                     }
                 };
-                *doc.entry(id).or_insert(0) += 1;
+                if id != STOP {
+                    ids.push(id);
+                }
             });
-            counts.push(doc.into_iter().collect());
+            counts.push(run_lengths(&mut ids));
         }
 
-        let mut terms: Vec<(String, u32)> = provisional.into_iter().collect();
+        let mut terms: Vec<(String, u32)> = provisional
+            .into_iter()
+            .filter(|&(_, id)| id != STOP)
+            .collect();
         terms.sort_unstable();
         let mut renumber = vec![0u32; terms.len()];
         for (new, (_, old)) in terms.iter().enumerate() {
@@ -129,18 +139,16 @@ impl TfIdf {
     /// the vocabulary are ignored.
     pub fn transform(&self, text: &str) -> SparseRow {
         let lowered = text.to_lowercase();
-        let mut doc: HashMap<u32, u32> = HashMap::new();
+        let mut ids = Vec::new();
         for_each_token(&lowered, |token| {
             if self.stop.contains(token) {
                 return;
             }
             if let Some(&id) = self.index.get(token) {
-                *doc.entry(id).or_insert(0) += 1;
+                ids.push(id);
             }
         });
-        let mut doc: Vec<(u32, u32)> = doc.into_iter().collect();
-        doc.sort_unstable();
-        weigh(&doc, &self.idf)
+        weigh(&run_lengths(&mut ids), &self.idf)
     }
 
     pub fn vocabulary(&self) -> &[String] {
@@ -182,6 +190,64 @@ impl TfIdf {
             )));
         }
         Ok(cosine_of_rows(&self.rows, docs, self.vocabulary.len()))
+    }
+}
+
+/// `(term, count)` pairs in term order.
+fn run_lengths(ids: &mut [u32]) -> Vec<(u32, u32)> {
+    ids.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for &id in ids.iter() {
+        match out.last_mut() {
+            Some((last, count)) if *last == id => *count += 1,
+            _ => out.push((id, 1)),
+        }
+    }
+    out
+}
+
+/// The multiply-rotate hash used inside rustc ("Fx"): vocabulary lookups dominate fitting,
+/// and a local analysis has no need for SipHash's resistance to crafted collisions.
+#[derive(Clone, Copy, Debug, Default)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(byte as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -320,7 +386,10 @@ mod tests {
         let none = TfIdf::fit(&["", "a"], &no_stop());
         assert!(none.vocabulary().is_empty());
         assert_eq!(none.cosine_matrix(), Matrix::zeros(2, 2));
-        assert_eq!(TfIdf::fit(&[], &no_stop()).cosine_matrix(), Matrix::zeros(0, 0));
+        assert_eq!(
+            TfIdf::fit(&[], &no_stop()).cosine_matrix(),
+            Matrix::zeros(0, 0)
+        );
     }
 
     #[test]
