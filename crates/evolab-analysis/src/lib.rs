@@ -4,11 +4,15 @@
 //! content-keyed cache, so a second analysis of the same texts scores nothing again.
 
 pub mod corpus;
+pub mod culture;
+pub mod embedder;
 pub mod error;
 pub mod measured;
+pub mod pipeline;
 pub mod report;
 pub mod run_texts;
 pub mod scoring;
 pub mod suite;
+pub mod telephone;
 
 pub use error::AnalysisError;

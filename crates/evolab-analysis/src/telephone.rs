@@ -128,8 +128,8 @@ pub fn analyse(
         }
     }
 
-    let evolution = evolution(&values, last_generation, false);
-    let evolution_by_text = evolution(&values, last_generation, true);
+    let evolution_by_text = summarise_evolution(&values, last_generation, true);
+    let evolution = summarise_evolution(&values, last_generation, false);
 
     let mut attractors = Vec::new();
     let mut targets = vec![last_generation as usize];
@@ -174,7 +174,7 @@ pub fn analyse(
     })
 }
 
-fn evolution(values: &[ChainValue], last: u32, by_text: bool) -> Vec<EvolutionRow> {
+fn summarise_evolution(values: &[ChainValue], last: u32, by_text: bool) -> Vec<EvolutionRow> {
     let mut groups: BTreeMap<(String, String, String, u32), Vec<f64>> = BTreeMap::new();
     for v in values.iter().filter(|v| v.generation <= last) {
         let text = if by_text {
