@@ -4,5 +4,7 @@
 
 pub mod assets;
 pub mod error;
+pub mod toxicity;
 
 pub use error::TextError;
+pub use toxicity::{ToxBlock, ToxicityModel};
