@@ -25,8 +25,7 @@ struct Reference {
 }
 
 fn texts() -> Vec<String> {
-    let base: &[&str] = &[
-        // clean
+    let clean: &[&str] = &[
         "Thank you for the helpful edit, the article reads much better now.",
         "The committee will meet on Tuesday to discuss the budget.",
         "I think the second paragraph needs a citation.",
@@ -39,6 +38,8 @@ fn texts() -> Vec<String> {
         "The recipe calls for two cups of flour and one egg.",
         "He said the meeting went well and everyone agreed.",
         "I disagree with your reading of the source, but I see your point.",
+    ];
+    let rude: &[&str] = &[
         // insulting
         "You are a stupid idiot and nobody likes you.",
         "What a pathetic loser, go away moron.",
@@ -61,7 +62,11 @@ fn texts() -> Vec<String> {
         // identity
         "All people of that religion are animals and should be deported.",
         "Go back to your own country.",
-        // mixed and edge cases
+        "I hate gay people, they are disgusting",
+        "all muslims are terrorists",
+        "homosexuals are sick and gay",
+    ];
+    let edge: &[&str] = &[
         "",
         " ",
         "\n\t\r",
@@ -86,7 +91,11 @@ fn texts() -> Vec<String> {
         "tab\tseparated\twords\tand\nnew\nlines",
         "\u{0}control\u{7}chars\u{1b}[31m",
     ];
-    let mut texts: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+    let mut texts: Vec<String> = [clean, rude, edge]
+        .concat()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     // Longer than the 100-word window: Keras keeps the last 100 known words, so a toxic
     // ending and a toxic beginning must score differently.
     let filler = "the quick brown fox jumps over the lazy dog ".repeat(30);
@@ -105,8 +114,6 @@ fn texts() -> Vec<String> {
         );
     }
     // Every pair of a clean and an offensive sentence, in both orders.
-    let clean = &base[..12];
-    let rude = &base[12..30];
     for (i, c) in clean.iter().enumerate() {
         for (j, r) in rude.iter().enumerate() {
             if (i + j) % 3 == 0 {
@@ -136,7 +143,11 @@ fn tox_block_matches_keras() {
         "encoder": dir.join("tox-block-0.1.2/encoder_0.1.2.pkl"),
         "texts": texts,
     });
-    let out = common::run_script(&python, "tests/python/tox_reference.py", &request.to_string());
+    let out = common::run_script(
+        &python,
+        "tests/python/tox_reference.py",
+        &request.to_string(),
+    );
     let reference: Reference = serde_json::from_str(&out).expect("reference JSON");
     eprintln!("reference: {}", reference.versions);
     assert_eq!(
@@ -180,7 +191,11 @@ fn tox_block_matches_keras() {
     assert!(toxic.iter().filter(|&&p| p < 0.05).count() >= 10);
     for k in 1..6 {
         let top = reference.outputs.iter().map(|o| o[k]).fold(0.0, f64::max);
-        assert!(top > 0.3, "no text scores above 0.3 on {}", TOX_BLOCK_LABELS[k]);
+        assert!(
+            top > 0.3,
+            "no text scores above 0.3 on {}",
+            TOX_BLOCK_LABELS[k]
+        );
     }
 
     // The trait reports the "toxic" column, and the same numbers in any batch split.
@@ -199,4 +214,40 @@ fn loading_without_conversion_says_how_to_fix_it() {
     let err = ToxBlock::load(dir.path()).err().expect("nothing to load");
     let msg = err.to_string();
     assert!(msg.contains("evolab data fetch tox-block"), "{msg}");
+}
+
+/// Rough speed, for the documentation:
+/// `cargo test --release -p evolab-text --test toxicity_matches_keras -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn tox_block_throughput() {
+    let dir = common::data_dir(&["tox-block"]);
+    prepare_tox_block(&dir, &mut |m| eprintln!("{m}")).expect("converting tox-block");
+    let started = std::time::Instant::now();
+    let model = ToxBlock::load(&dir).expect("loading tox-block");
+    eprintln!("load: {:.2?}", started.elapsed());
+    let texts = texts();
+    let refs: Vec<&str> = texts
+        .iter()
+        .map(String::as_str)
+        .cycle()
+        .take(4000)
+        .collect();
+    let words: usize = refs
+        .iter()
+        .map(|t| t.split_whitespace().count().min(100))
+        .sum();
+    eprintln!(
+        "mean words in the window: {:.1}",
+        words as f64 / refs.len() as f64
+    );
+    for (label, batch) in [("one at a time", 1), ("batches of 4000", refs.len())] {
+        let started = std::time::Instant::now();
+        let mut n = 0;
+        for chunk in refs.chunks(batch) {
+            n += model.predict_all(chunk).len();
+        }
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("{label}: {:.0} texts/s", n as f64 / secs);
+    }
 }

@@ -136,7 +136,10 @@ pub struct Workspace {
 
 impl BiLstm {
     pub fn read(mut file: TensorFile, maxlen: usize) -> Result<Self, TextError> {
-        if file.metadata.get("recurrent_activation").map(String::as_str)
+        if file
+            .metadata
+            .get("recurrent_activation")
+            .map(String::as_str)
             != Some("hard_sigmoid_keras2")
         {
             return Err(TextError::BadData {

@@ -52,8 +52,8 @@ impl KerasTokenizer {
             reason,
         };
         let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-        let vocab: VocabFile =
-            serde_json::from_str(&text).map_err(|e| bad(format!("not a tox-block vocabulary: {e}")))?;
+        let vocab: VocabFile = serde_json::from_str(&text)
+            .map_err(|e| bad(format!("not a tox-block vocabulary: {e}")))?;
         if vocab.format != VOCAB_FORMAT {
             return Err(bad(format!(
                 "vocabulary format {} is not the supported {VOCAB_FORMAT}",
@@ -99,7 +99,10 @@ impl KerasTokenizer {
 
     /// The largest word index plus one: the embedding needs at least this many rows.
     pub fn index_bound(&self) -> usize {
-        self.word_index.values().max().map_or(1, |&m| m as usize + 1)
+        self.word_index
+            .values()
+            .max()
+            .map_or(1, |&m| m as usize + 1)
     }
 
     pub fn maxlen(&self) -> usize {
@@ -155,7 +158,13 @@ mod tests {
     #[test]
     fn splits_like_keras() {
         let t = tokenizer(
-            &[("you", 1), ("are", 2), ("don't", 3), ("\u{a0}", 4), ("ας", 5)],
+            &[
+                ("you", 1),
+                ("are", 2),
+                ("don't", 3),
+                ("\u{a0}", 4),
+                ("ας", 5),
+            ],
             5,
         );
         // Filters become spaces; the apostrophe and the no-break space are not filters.

@@ -156,7 +156,12 @@ fn python_with_h5py(
     let staging = tempfile::Builder::new()
         .prefix(".pylib-")
         .tempdir_in(data_dir)
-        .map_err(|e| setup(format!("creating a directory in {}: {e}", data_dir.display())))?;
+        .map_err(|e| {
+            setup(format!(
+                "creating a directory in {}: {e}",
+                data_dir.display()
+            ))
+        })?;
     let out = run(
         Command::new(python)
             .args([

@@ -19,6 +19,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import keras  # noqa: E402
 import keras_preprocessing  # noqa: E402
 import keras_preprocessing.text  # noqa: E402
 import numpy as np  # noqa: E402
@@ -53,7 +54,7 @@ def main():
             "outputs": outputs.astype(np.float64).tolist(),
             "versions": {
                 "tensorflow": tf.__version__,
-                "keras": tf.keras.__version__,
+                "keras": keras.__version__,
                 "keras_preprocessing": keras_preprocessing.__version__,
                 "recurrent_activation": model.layers[2].forward_layer.recurrent_activation.__name__,
             },
