@@ -12,8 +12,10 @@ pub mod scorer;
 pub mod similarity;
 pub mod stats;
 pub mod stop_words;
+pub mod toxicity;
 
 pub use attractor::MetricDomain;
 pub use error::TextError;
 pub use scorer::{Metric, Scorer};
 pub use stop_words::StopWords;
+pub use toxicity::{ToxBlock, ToxicityModel};
