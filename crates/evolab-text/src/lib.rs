@@ -3,6 +3,8 @@
 //! population, and attractor statistics over transmission chains.
 
 pub mod assets;
+pub mod difficulty;
 pub mod error;
 
+pub use difficulty::{FogCounts, GunningFog};
 pub use error::TextError;
