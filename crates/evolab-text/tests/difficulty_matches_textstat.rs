@@ -190,7 +190,11 @@ fn corpus() -> Vec<String> {
         }
         match rng.below(6) {
             0 => text = text.to_uppercase(),
-            1 => text = text.trim_end_matches(['.', '!', '?', ' ', '\n']).to_string(),
+            1 => {
+                text = text
+                    .trim_end_matches(['.', '!', '?', ' ', '\n'])
+                    .to_string()
+            }
             2 => text = text.replace(". ", ".\n"),
             3 => text = text.replace(' ', "-"),
             _ => {}
@@ -230,7 +234,8 @@ fn fog_and_counts_match_textstat_for_every_text() {
             nonzero += 1;
         }
         // Exact equality of the doubles, which implies equality to 2 decimals.
-        if got.0.to_bits() != want.0.to_bits() || (got.1, got.2, got.3) != (want.1, want.2, want.3) {
+        if got.0.to_bits() != want.0.to_bits() || (got.1, got.2, got.3) != (want.1, want.2, want.3)
+        {
             mismatches.push(format!(
                 "{text:?}\n  evolab (fog, words, sentences, difficult) = {got:?}\n  textstat = {want:?}"
             ));
@@ -270,7 +275,11 @@ fn syllables_and_hyphenation_points_match_pyphen() {
     let letters: Vec<char> = "abcdefghijklmnopqrstuvwxyzéß".chars().collect();
     for _ in 0..3000 {
         let len = 1 + rng.below(16);
-        words.push((0..len).map(|_| letters[rng.below(letters.len())]).collect());
+        words.push(
+            (0..len)
+                .map(|_| letters[rng.below(letters.len())])
+                .collect(),
+        );
     }
     words.sort();
     words.dedup();
@@ -313,7 +322,8 @@ fn syllables_and_hyphenation_points_match_pyphen() {
 /// tables can be from a later Unicode version).
 #[test]
 fn character_classes_match_python() {
-    let tables = reference(&json!({ "texts": [], "words": [], "unicode": true }))["unicode"].clone();
+    let tables =
+        reference(&json!({ "texts": [], "words": [], "unicode": true }))["unicode"].clone();
     let in_ranges = |name: &str| -> Vec<bool> {
         let mut set = vec![false; 0x11_0000];
         for r in tables[name].as_array().unwrap() {
@@ -328,7 +338,10 @@ fn character_classes_match_python() {
     let space = in_ranges("space");
     let split_space = in_ranges("split_space");
     let unassigned = in_ranges("unassigned");
-    assert_eq!(space, split_space, "re's \\s and str.split() agree in Python");
+    assert_eq!(
+        space, split_space,
+        "re's \\s and str.split() agree in Python"
+    );
 
     let mut lower = vec![None; 0x11_0000];
     for entry in tables["lower"].as_array().unwrap() {
@@ -346,7 +359,10 @@ fn character_classes_match_python() {
             continue;
         }
         if pychars::is_word_char(c) != word[cp as usize] {
-            differences.push(format!("U+{cp:04X} \\w: evolab {}", pychars::is_word_char(c)));
+            differences.push(format!(
+                "U+{cp:04X} \\w: evolab {}",
+                pychars::is_word_char(c)
+            ));
         }
         if pychars::is_space(c) != space[cp as usize] {
             differences.push(format!("U+{cp:04X} \\s: evolab {}", pychars::is_space(c)));
@@ -355,7 +371,9 @@ fn character_classes_match_python() {
         let ours = pychars::lower(&alone);
         let theirs = lower[cp as usize].as_deref().unwrap_or(&alone);
         if ours != theirs {
-            differences.push(format!("U+{cp:04X} lower: evolab {ours:?}, python {theirs:?}"));
+            differences.push(format!(
+                "U+{cp:04X} lower: evolab {ours:?}, python {theirs:?}"
+            ));
         }
     }
     eprintln!(

@@ -112,7 +112,10 @@ mod tests {
     #[test]
     fn difficulty_tokens_keep_apostrophes_but_split_hyphens() {
         let tokens: Vec<_> = difficulty_tokens("don't well-known a=b ‘quoted’ 3.14").collect();
-        assert_eq!(tokens, vec!["don't", "well", "known", "a=b", "‘quoted’", "3", "14"]);
+        assert_eq!(
+            tokens,
+            vec!["don't", "well", "known", "a=b", "‘quoted’", "3", "14"]
+        );
         assert_eq!(without_punctuation("‘quoted’"), "quoted");
         assert_eq!(without_punctuation("bow-wow"), "bowwow");
         assert_eq!(without_punctuation("'"), "");

@@ -67,7 +67,10 @@ impl Hyphenator {
             let Some(start) = values.iter().position(|&v| v != 0) else {
                 continue;
             };
-            let end = values.iter().rposition(|&v| v != 0).map_or(start, |e| e + 1);
+            let end = values
+                .iter()
+                .rposition(|&v| v != 0)
+                .map_or(start, |e| e + 1);
             trie.insert(&key, start, &values[start..end]);
         }
         if trie.is_empty() {
@@ -305,7 +308,10 @@ mod tests {
 
     #[test]
     fn parses_patterns_like_pyphen() {
-        assert_eq!(parse_pattern(".a2ch4"), (".ach".into(), vec![0, 0, 2, 0, 4, 0]));
+        assert_eq!(
+            parse_pattern(".a2ch4"),
+            (".ach".into(), vec![0, 0, 2, 0, 4, 0])
+        );
         assert_eq!(parse_pattern("1ba"), ("ba".into(), vec![1, 0, 0]));
         assert_eq!(parse_pattern("a12b"), ("ab".into(), vec![0, 1, 2, 0]));
         assert_eq!(unescape_hex("a^^e9b^^zz"), "aéb^^zz");

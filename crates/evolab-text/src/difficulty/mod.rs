@@ -133,7 +133,10 @@ impl GunningFog {
         let lowered = pychars::lower(text);
         lowered
             .split(pychars::is_space)
-            .map(|token| self.hyphenator.syllables(&counting::without_punctuation(token)))
+            .map(|token| {
+                self.hyphenator
+                    .syllables(&counting::without_punctuation(token))
+            })
             .sum()
     }
 

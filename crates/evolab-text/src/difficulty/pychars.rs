@@ -89,7 +89,9 @@ mod tests {
         }
         // Combining acute accent (Mn) and Devanagari vowel sign (Mc) are alphabetic to Rust
         // but not word characters to Python.
-        for c in ['\u{301}', '\u{93e}', '-', '\'', '’', '.', ' ', '😀', '\u{200b}'] {
+        for c in [
+            '\u{301}', '\u{93e}', '-', '\'', '’', '.', ' ', '😀', '\u{200b}',
+        ] {
             assert!(!is_word_char(c), "{c:?}");
         }
         assert!('\u{93e}'.is_alphabetic());
