@@ -16,18 +16,150 @@ const TOKEN_EXTRAS: [char; 4] = ['=', '\'', '‘', '’'];
 /// punctuation (everything but word characters and whitespace) is removed. "well-known"
 /// and "don't" are one word each; a lone "—" or "..." is none.
 pub fn lexicon_count(text: &str) -> usize {
-    text.split(is_space)
-        .filter(|token| token.chars().any(is_word_char))
-        .count()
+    words_and_sentences(text).0
 }
 
 /// `sentence_count`: the pieces `\b[^.!?]+[.!?]*` finds, not counting those of two words or
 /// fewer, and at least 1.
 pub fn sentence_count(text: &str) -> usize {
-    sentences(text)
-        .filter(|sentence| lexicon_count(sentence) > 2)
-        .count()
-        .max(1)
+    words_and_sentences(text).1
+}
+
+/// [`lexicon_count`] and [`sentence_count`] in one pass over the text.
+pub fn words_and_sentences(text: &str) -> (usize, usize) {
+    let mut scan = Scan::default();
+    for_each_class(text, |class| scan.feed(class));
+    scan.finish()
+}
+
+/// Classifies each character, reading ASCII bytes through a table without decoding.
+fn for_each_class(text: &str, mut f: impl FnMut(Class)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            f(ASCII_CLASSES[b as usize]);
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            f(Class::of(c));
+            i += c.len_utf8();
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Word,
+    Space,
+    Terminator,
+    Other,
+}
+
+impl Class {
+    fn of(c: char) -> Class {
+        if c.is_ascii() {
+            return ASCII_CLASSES[c as usize];
+        }
+        if is_word_char(c) {
+            Class::Word
+        } else if is_space(c) {
+            Class::Space
+        } else {
+            Class::Other
+        }
+    }
+}
+
+static ASCII_CLASSES: [Class; 128] = {
+    let mut table = [Class::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        table[b] = if c.is_ascii_alphanumeric() || c == '_' {
+            Class::Word
+        } else if matches!(c, '\t'..='\r' | '\x1c'..='\x1f' | ' ') {
+            Class::Space
+        } else if matches!(c, '.' | '!' | '?') {
+            Class::Terminator
+        } else {
+            Class::Other
+        };
+        b += 1;
+    }
+    table
+};
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Place {
+    /// Between sentence pieces: waiting for a word character.
+    #[default]
+    Outside,
+    /// In a piece, before its terminators.
+    Body,
+    /// In the run of terminators that ends a piece.
+    Terminators,
+}
+
+/// The state of the one-pass count. Words of the whole text and words of a piece are
+/// counted separately because a piece can cut a whitespace token ("end.\"Next" is one word
+/// of the text but ends one piece and starts the next).
+#[derive(Default)]
+struct Scan {
+    words: usize,
+    token_has_word: bool,
+    place: Place,
+    piece_words: usize,
+    piece_token_has_word: bool,
+    long_pieces: usize,
+}
+
+impl Scan {
+    fn feed(&mut self, class: Class) {
+        match class {
+            Class::Space => {
+                self.words += usize::from(self.token_has_word);
+                self.token_has_word = false;
+            }
+            Class::Word => self.token_has_word = true,
+            Class::Terminator | Class::Other => {}
+        }
+        if self.place == Place::Terminators && class != Class::Terminator {
+            self.close_piece();
+        }
+        match (self.place, class) {
+            (Place::Outside, Class::Word) => {
+                self.place = Place::Body;
+                self.piece_words = 0;
+                self.piece_token_has_word = true;
+            }
+            (Place::Outside, _) | (Place::Terminators, _) => {}
+            (Place::Body, Class::Terminator) => self.place = Place::Terminators,
+            (Place::Body, Class::Space) => {
+                self.piece_words += usize::from(self.piece_token_has_word);
+                self.piece_token_has_word = false;
+            }
+            (Place::Body, Class::Word) => self.piece_token_has_word = true,
+            (Place::Body, Class::Other) => {}
+        }
+    }
+
+    fn close_piece(&mut self) {
+        self.piece_words += usize::from(self.piece_token_has_word);
+        self.piece_token_has_word = false;
+        self.long_pieces += usize::from(self.piece_words > 2);
+        self.place = Place::Outside;
+    }
+
+    fn finish(mut self) -> (usize, usize) {
+        self.words += usize::from(self.token_has_word);
+        if self.place != Place::Outside {
+            self.close_piece();
+        }
+        (self.words, self.long_pieces.max(1))
+    }
 }
 
 /// The pieces textstat treats as sentences, including the short ones it then ignores.
@@ -67,6 +199,54 @@ pub fn difficulty_tokens(lowered: &str) -> impl Iterator<Item = &str> {
         .filter(|token| !token.is_empty())
 }
 
+/// A token of [`difficulty_tokens`] with what the syllable count needs to know about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DifficultyToken<'a> {
+    pub token: &'a str,
+    /// Word characters in it: the length of the word its syllables are counted on.
+    pub word_chars: usize,
+    /// Whether it holds apostrophes or `=`, which the syllable count removes.
+    pub has_extras: bool,
+}
+
+/// [`difficulty_tokens`] in one pass that also measures each token.
+pub fn for_each_difficulty_token<'a>(lowered: &'a str, mut f: impl FnMut(DifficultyToken<'a>)) {
+    let bytes = lowered.as_bytes();
+    let mut current: Option<(usize, usize, bool)> = None;
+    let mut i = 0;
+    let mut emit = |start: usize, end: usize, word_chars: usize, has_extras: bool| {
+        if let Some(token) = lowered.get(start..end) {
+            f(DifficultyToken {
+                token,
+                word_chars,
+                has_extras,
+            });
+        }
+    };
+    while let Some(&b) = bytes.get(i) {
+        let (width, word, extra) = if b.is_ascii() {
+            let word = b.is_ascii_alphanumeric() || b == b'_';
+            (1, word, b == b'=' || b == b'\'')
+        } else {
+            let Some(c) = lowered.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            (c.len_utf8(), is_word_char(c), c == '‘' || c == '’')
+        };
+        if word || extra {
+            let (_, chars, extras) = current.get_or_insert((i, 0, false));
+            *chars += usize::from(word);
+            *extras |= extra;
+        } else if let Some((start, chars, extras)) = current.take() {
+            emit(start, i, chars, extras);
+        }
+        i += width;
+    }
+    if let Some((start, chars, extras)) = current {
+        emit(start, lowered.len(), chars, extras);
+    }
+}
+
 /// textstat's `remove_punctuation` for one whitespace-free token: only word characters stay.
 pub fn without_punctuation(token: &str) -> Cow<'_, str> {
     if token.chars().all(is_word_char) {
@@ -100,6 +280,35 @@ mod tests {
     }
 
     #[test]
+    fn one_pass_count_agrees_with_counting_each_piece() {
+        let texts = [
+            "",
+            "Hello world again",
+            "end.\"Next one is here. And again!? Yes",
+            "Dr. Smith arrived at noon. e.g. this one counts",
+            "  leading space... trailing ?!   ",
+            "a.b c d e.f g h",
+            "Tab\tsep\u{3000}wide\u{1c}sep words.",
+        ];
+        let tokens = |s: &str| {
+            s.split(is_space)
+                .filter(|token| token.chars().any(is_word_char))
+                .count()
+        };
+        for text in texts {
+            let pieces = sentences(text)
+                .filter(|piece| tokens(piece) > 2)
+                .count()
+                .max(1);
+            assert_eq!(
+                words_and_sentences(text),
+                (tokens(text), pieces),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn short_sentences_are_ignored_but_one_always_counts() {
         assert_eq!(sentence_count(""), 1);
         assert_eq!(sentence_count("Yes. No. Maybe so."), 1);
@@ -116,6 +325,33 @@ mod tests {
             tokens,
             vec!["don't", "well", "known", "a=b", "‘quoted’", "3", "14"]
         );
+        let mut measured = Vec::new();
+        for_each_difficulty_token("don't well-known a=b ‘quoted’ 3.14 naïve ’", |t| {
+            measured.push((t.token, t.word_chars, t.has_extras))
+        });
+        assert_eq!(
+            measured,
+            vec![
+                ("don't", 4, true),
+                ("well", 4, false),
+                ("known", 5, false),
+                ("a=b", 2, true),
+                ("‘quoted’", 6, true),
+                ("3", 1, false),
+                ("14", 2, false),
+                ("naïve", 5, false),
+                ("’", 0, true),
+            ]
+        );
+        for text in ["", "  ", "a", "x’y. z=", "中文 ok", "é\u{301}te\u{301}"] {
+            let mut tokens = Vec::new();
+            for_each_difficulty_token(text, |t| tokens.push(t.token));
+            assert_eq!(
+                tokens,
+                difficulty_tokens(text).collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
         assert_eq!(without_punctuation("‘quoted’"), "quoted");
         assert_eq!(without_punctuation("bow-wow"), "bowwow");
         assert_eq!(without_punctuation("'"), "");

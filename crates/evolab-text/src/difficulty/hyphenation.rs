@@ -3,6 +3,7 @@
 //! lower-casing, and pyphen's default margins of 2 characters on each side. Pyphen ignores the
 //! file's `LEFTHYPHENMIN`/`RIGHTHYPHENMIN` lines (en_US says 2 and 3), so this does too.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::pychars;
@@ -48,7 +49,7 @@ impl Hyphenator {
 
     /// Parses the text of a pattern file; its first line names the encoding and is skipped.
     pub fn from_patterns(text: &str) -> Result<Self, String> {
-        let mut trie = Trie::default();
+        let mut entries = HashMap::new();
         // Universal newlines, as Python's text mode reads the file.
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         for line in text.split('\n').skip(1) {
@@ -71,13 +72,17 @@ impl Hyphenator {
                 .iter()
                 .rposition(|&v| v != 0)
                 .map_or(start, |e| e + 1);
-            trie.insert(&key, start, &values[start..end]);
+            // A later pattern with the same letters replaces the earlier one; an empty key
+            // never matches a substring of a word.
+            if !key.is_empty() {
+                entries.insert(key, (start, values[start..end].to_vec()));
+            }
         }
-        if trie.is_empty() {
+        if entries.is_empty() {
             return Err("it contains no hyphenation patterns; it is not a hyph_*.dic file".into());
         }
         Ok(Hyphenator {
-            trie,
+            trie: Trie::build(&entries),
             left: PYPHEN_MARGIN,
             right: PYPHEN_MARGIN,
         })
@@ -100,41 +105,64 @@ impl Hyphenator {
     /// Syllables of one word as textstat counts them: hyphenation points plus one.
     /// An empty word has none (textstat's `syllable_count("")`).
     pub fn syllables(&self, word: &str) -> usize {
-        if word.is_empty() {
+        self.count_syllables(&pychars::lower(word), word.chars().count())
+    }
+
+    /// [`Hyphenator::syllables`] of a word that is already lower case (lower-casing is
+    /// idempotent, so this skips it).
+    pub(crate) fn syllables_of_lowercase(&self, word: &str) -> usize {
+        self.count_syllables(word, word.chars().count())
+    }
+
+    /// The most syllables a word of `chars` characters can get: the margins leave room for
+    /// `chars - left - right + 1` points at most.
+    pub fn max_syllables(&self, chars: usize) -> usize {
+        match chars {
+            0 => 0,
+            n => (n + 1).saturating_sub(self.left + self.right) + 1,
+        }
+    }
+
+    fn count_syllables(&self, lowered: &str, len: usize) -> usize {
+        if lowered.is_empty() {
             return 0;
         }
         let mut n = 1;
-        self.for_each_position(word, |_| n += 1);
+        self.for_each_point(lowered, len, |_| n += 1);
         n
     }
 
-    fn for_each_position(&self, word: &str, mut emit: impl FnMut(usize)) {
-        // The margins count the characters of the word as given; the patterns see it
-        // lower-cased (which can change the length: "İ" lowers to two characters).
-        let len = word.chars().count();
+    fn for_each_position(&self, word: &str, emit: impl FnMut(usize)) {
+        self.for_each_point(&pychars::lower(word), word.chars().count(), emit);
+    }
+
+    /// Points of `lowered`, kept where the margins allow for a word of `len` characters.
+    /// The margins count the characters of the word as given, the patterns see it
+    /// lower-cased (which can change the length: "İ" lowers to two characters).
+    fn for_each_point(&self, lowered: &str, len: usize, mut emit: impl FnMut(usize)) {
         let Some(last) = len.checked_sub(self.right) else {
             return;
         };
         if self.left > last {
             return;
         }
-        let lowered = pychars::lower(word);
         let n = lowered.chars().count() + 2;
-        let mut small_chars = ['\0'; STACK_WORD + 2];
+        let mut small_symbols = [0u16; STACK_WORD + 2];
         let mut small_points = [0u8; STACK_WORD + 3];
-        let (mut big_chars, mut big_points);
-        let (dotted, points): (&mut [char], &mut [u8]) = if n <= small_chars.len() {
-            (&mut small_chars[..n], &mut small_points[..n + 1])
+        let (mut big_symbols, mut big_points);
+        let (dotted, points): (&mut [u16], &mut [u8]) = if n <= small_symbols.len() {
+            (&mut small_symbols[..n], &mut small_points[..n + 1])
         } else {
-            big_chars = vec!['\0'; n];
+            big_symbols = vec![0u16; n];
             big_points = vec![0u8; n + 1];
-            (&mut big_chars, &mut big_points)
+            (&mut big_symbols, &mut big_points)
         };
-        dotted[0] = '.';
+        let dot = self.trie.symbol('.');
+        dotted[0] = dot;
         for (slot, c) in dotted[1..].iter_mut().zip(lowered.chars()) {
-            *slot = c;
+            *slot = self.trie.symbol(c);
         }
-        dotted[n - 1] = '.';
+        dotted[n - 1] = dot;
         self.trie.score(dotted, points);
         // points[k] is the score of the gap before dotted[k], i.e. before word character k-1.
         for (k, &score) in points.iter().enumerate().skip(1) {
@@ -212,88 +240,97 @@ fn parse_pattern(pattern: &str) -> (String, Vec<u8>) {
     (key, values)
 }
 
-/// Patterns keyed by their letters, walked one character at a time.
-#[derive(Clone, Debug, Default)]
+/// Patterns keyed by their letters, walked one character at a time. Transitions are a dense
+/// table over the patterns' alphabet (about 30 symbols for en_US), so a step is one load.
+#[derive(Clone, Debug)]
 struct Trie {
-    nodes: Vec<Node>,
+    /// Symbol (1-based; 0 = in no pattern) of each ASCII character.
+    ascii: [u16; 128],
+    /// Symbols of the other characters, sorted.
+    other: Vec<(char, u16)>,
+    /// Number of symbols plus one.
+    width: usize,
+    /// `next[node * width + symbol]`: child node, 0 for none (the root is no one's child).
+    next: Vec<u32>,
+    /// Pattern index per node, `u32::MAX` for none.
+    pattern: Vec<u32>,
     /// (offset of the first value, values) per pattern.
     patterns: Vec<(usize, Box<[u8]>)>,
 }
 
-#[derive(Clone, Debug, Default)]
-struct Node {
-    /// Sorted by character.
-    edges: Vec<(char, u32)>,
-    pattern: Option<u32>,
-}
-
 impl Trie {
-    fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
-    }
-
-    fn child(&self, node: usize, c: char) -> Option<usize> {
-        let edges = &self.nodes[node].edges;
-        edges
-            .binary_search_by_key(&c, |&(e, _)| e)
-            .ok()
-            .map(|i| edges[i].1 as usize)
-    }
-
-    /// Stores a pattern; a later pattern with the same letters replaces the earlier one.
-    fn insert(&mut self, key: &str, offset: usize, values: &[u8]) {
-        if self.nodes.is_empty() {
-            self.nodes.push(Node::default());
-        }
-        let mut node = 0;
-        for c in key.chars() {
-            node = match self.child(node, c) {
-                Some(next) => next,
-                None => {
-                    let next = self.nodes.len();
-                    self.nodes.push(Node::default());
-                    let edges = &mut self.nodes[node].edges;
-                    let at = edges.partition_point(|&(e, _)| e < c);
-                    edges.insert(at, (c, next as u32));
-                    next
-                }
-            };
-        }
-        // An empty key never matches a substring of a word.
-        if node == 0 {
-            return;
-        }
-        let entry = (offset, values.to_vec().into_boxed_slice());
-        match self.nodes[node].pattern {
-            Some(i) => self.patterns[i as usize] = entry,
-            None => {
-                self.nodes[node].pattern = Some(self.patterns.len() as u32);
-                self.patterns.push(entry);
+    fn build(entries: &HashMap<String, (usize, Vec<u8>)>) -> Trie {
+        let mut alphabet: Vec<char> = entries.keys().flat_map(|k| k.chars()).collect();
+        alphabet.sort_unstable();
+        alphabet.dedup();
+        let mut trie = Trie {
+            ascii: [0; 128],
+            other: Vec::new(),
+            width: alphabet.len() + 1,
+            next: vec![0; alphabet.len() + 1],
+            pattern: vec![u32::MAX],
+            patterns: Vec::with_capacity(entries.len()),
+        };
+        for (i, &c) in alphabet.iter().enumerate() {
+            let symbol = (i + 1) as u16;
+            match trie.ascii.get_mut(c as usize) {
+                Some(slot) => *slot = symbol,
+                None => trie.other.push((c, symbol)),
             }
+        }
+        for (key, (offset, values)) in entries {
+            let mut node = 0;
+            for c in key.chars() {
+                let slot = node * trie.width + trie.symbol(c) as usize;
+                node = match trie.next[slot] {
+                    0 => {
+                        let child = trie.pattern.len();
+                        trie.next[slot] = child as u32;
+                        trie.next.resize(trie.next.len() + trie.width, 0);
+                        trie.pattern.push(u32::MAX);
+                        child
+                    }
+                    child => child as usize,
+                };
+            }
+            trie.pattern[node] = trie.patterns.len() as u32;
+            trie.patterns
+                .push((*offset, values.clone().into_boxed_slice()));
+        }
+        trie
+    }
+
+    fn symbol(&self, c: char) -> u16 {
+        match self.ascii.get(c as usize) {
+            Some(&symbol) => symbol,
+            None => self
+                .other
+                .binary_search_by_key(&c, |&(o, _)| o)
+                .map_or(0, |i| self.other[i].1),
         }
     }
 
     /// Raises `points` to every matching pattern's values. Like pyphen, no match starts at
     /// the final dot.
-    fn score(&self, dotted: &[char], points: &mut [u8]) {
-        if self.nodes.is_empty() {
-            return;
-        }
+    fn score(&self, dotted: &[u16], points: &mut [u8]) {
         for start in 0..dotted.len().saturating_sub(1) {
             let mut node = 0;
-            for &c in &dotted[start..] {
-                let Some(next) = self.child(node, c) else {
+            for &symbol in &dotted[start..] {
+                if symbol == 0 {
                     break;
+                }
+                node = self.next[node * self.width + symbol as usize] as usize;
+                if node == 0 {
+                    break;
+                }
+                let Some((offset, values)) = self.patterns.get(self.pattern[node] as usize) else {
+                    continue;
                 };
-                node = next;
-                if let Some(p) = self.nodes[node].pattern {
-                    let (offset, values) = &self.patterns[p as usize];
-                    // Patterns with consecutive digits can reach past the word's end;
-                    // pyphen's slice assignment drops what does not fit, so does this.
-                    let tail = points.get_mut(start + offset..).unwrap_or_default();
-                    for (slot, &v) in tail.iter_mut().zip(values.iter()) {
-                        *slot = (*slot).max(v);
-                    }
+                // Patterns with consecutive digits can reach past the word's end;
+                // pyphen's slice assignment drops what does not fit, so does this.
+                let tail = points.get_mut(start + offset..).unwrap_or_default();
+                for (slot, &v) in tail.iter_mut().zip(values.iter()) {
+                    *slot = (*slot).max(v);
                 }
             }
         }
@@ -331,6 +368,13 @@ mod tests {
         assert_eq!(h.clone().with_margins(2, 3).positions("abcba"), vec![2]);
         assert_eq!(h.syllables(""), 0);
         assert_eq!(h.syllables("a"), 1);
+        assert_eq!(h.max_syllables(0), 0);
+        assert_eq!(h.max_syllables(4), 2);
+        assert_eq!(h.max_syllables(5), 3);
+        for word in ["abcba", "abcbaabcba", "ba", "xbab"] {
+            let n = word.chars().count();
+            assert!(h.syllables(word) <= h.max_syllables(n), "{word}");
+        }
         // The even value 4 allows no break.
         assert!(h.positions("xyxyxy").is_empty());
     }

@@ -8,6 +8,7 @@
 //! half-away-from-zero `_legacy_round`. A text without words scores 0.
 
 pub mod counting;
+mod fast_hash;
 pub mod hyphenation;
 pub mod pychars;
 
@@ -15,6 +16,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use serde::Serialize;
+
+use fast_hash::BuildWordHasher;
 
 use crate::{assets, TextError};
 pub use hyphenation::Hyphenator;
@@ -31,7 +34,7 @@ pub const SYLLABLE_THRESHOLD: usize = 3;
 #[derive(Clone, Debug)]
 pub struct GunningFog {
     hyphenator: Hyphenator,
-    easy_words: HashSet<String>,
+    easy_words: HashSet<String, BuildWordHasher>,
 }
 
 /// What the fog index is computed from.
@@ -89,7 +92,7 @@ impl GunningFog {
         }
     }
 
-    fn parse_easy_words(text: &str) -> HashSet<String> {
+    fn parse_easy_words(text: &str) -> HashSet<String, BuildWordHasher> {
         text.split('\n')
             .map(|line| pychars::strip(line).to_string())
             .collect()
@@ -107,9 +110,10 @@ impl GunningFog {
 
     /// The counts behind [`GunningFog::fog`].
     pub fn counts(&self, text: &str) -> FogCounts {
+        let (words, sentences) = counting::words_and_sentences(text);
         FogCounts {
-            words: counting::lexicon_count(text),
-            sentences: counting::sentence_count(text),
+            words,
+            sentences,
             difficult_words: self.difficult_words(text, SYLLABLE_THRESHOLD),
         }
     }
@@ -119,12 +123,27 @@ impl GunningFog {
     /// syllables. Inflections of easy words ("dogs") are not easy, as in textstat.
     pub fn difficult_words(&self, text: &str, syllable_threshold: usize) -> usize {
         let lowered = pychars::lower(text);
-        let mut seen = HashSet::new();
-        counting::difficulty_tokens(&lowered)
-            .filter(|token| seen.insert(*token))
-            .filter(|token| !self.easy_words.contains(*token))
-            .filter(|token| self.syllable_count(token) >= syllable_threshold)
-            .count()
+        let mut seen: HashSet<&str, BuildWordHasher> = HashSet::default();
+        let mut count = 0;
+        counting::for_each_difficulty_token(&lowered, |t| {
+            // `syllable_count(token)` on a lower-case token: one word once its apostrophes
+            // and `=` are gone. Short words cannot reach the threshold: skip them before
+            // any hashing.
+            if self.hyphenator.max_syllables(t.word_chars) < syllable_threshold
+                || !seen.insert(t.token)
+                || self.easy_words.contains(t.token)
+            {
+                return;
+            }
+            let syllables = if t.has_extras {
+                self.hyphenator
+                    .syllables_of_lowercase(&counting::without_punctuation(t.token))
+            } else {
+                self.hyphenator.syllables_of_lowercase(t.token)
+            };
+            count += usize::from(syllables >= syllable_threshold);
+        });
+        count
     }
 
     /// textstat's `syllable_count(text)`: the text lower-cased and stripped of punctuation,

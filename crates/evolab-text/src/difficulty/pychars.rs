@@ -48,8 +48,30 @@ pub fn lower(text: &str) -> Cow<'_, str> {
         } else {
             Cow::Borrowed(text)
         }
-    } else {
+    } else if text.contains('Σ') {
+        // Only capital sigma depends on its neighbours.
         Cow::Owned(text.to_lowercase())
+    } else {
+        // Character by character, with a fast path for ASCII (`str::to_lowercase` takes its
+        // slow path for everything after the first non-ASCII character).
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while !rest.is_empty() {
+            let ascii = rest
+                .bytes()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(rest.len());
+            let start = out.len();
+            out.push_str(&rest[..ascii]);
+            out[start..].make_ascii_lowercase();
+            rest = &rest[ascii..];
+            let mut chars = rest.chars();
+            if let Some(c) = chars.next() {
+                out.extend(c.to_lowercase());
+            }
+            rest = chars.as_str();
+        }
+        Cow::Owned(out)
     }
 }
 
@@ -108,7 +130,8 @@ mod tests {
     fn lower_matches_python_special_cases() {
         assert_eq!(lower("İ"), "i\u{307}");
         assert_eq!(lower("ΟΔΟΣ ΣΑ"), "οδος σα");
-        assert_eq!(lower("CAFÉ"), "café");
+        assert_eq!(lower("CAFÉ İ"), "café i\u{307}");
+        assert_eq!(lower("ΣΑ.Σ Σ"), "σα.ς σ");
         assert!(matches!(lower("plain"), Cow::Borrowed(_)));
     }
 }
