@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod attractor;
+pub mod difficulty;
 pub mod error;
 pub mod language;
 pub mod porter;
@@ -15,6 +16,7 @@ pub mod stop_words;
 pub mod toxicity;
 
 pub use attractor::MetricDomain;
+pub use difficulty::{FogCounts, GunningFog};
 pub use error::TextError;
 pub use scorer::{Metric, Scorer};
 pub use stop_words::StopWords;
