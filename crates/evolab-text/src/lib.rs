@@ -4,5 +4,9 @@
 
 pub mod assets;
 pub mod error;
+pub mod pattern_sentiment;
+pub mod vader;
 
 pub use error::TextError;
+pub use pattern_sentiment::PatternSentiment;
+pub use vader::{Vader, VaderScores};
