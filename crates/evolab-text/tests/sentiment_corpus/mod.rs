@@ -285,8 +285,8 @@ impl Lcg {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -395,7 +395,7 @@ pub fn texts(mixtures: usize) -> Vec<String> {
             };
             parts.push(part);
         }
-        let sep = *rng.pick(&separators);
+        let sep = rng.pick(&separators);
         out.push(parts.join(sep));
     }
     out
