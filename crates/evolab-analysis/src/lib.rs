@@ -11,6 +11,7 @@ pub mod measured;
 pub mod pipeline;
 pub mod report;
 pub mod run_texts;
+pub mod scorers;
 pub mod scoring;
 pub mod suite;
 pub mod telephone;

@@ -208,7 +208,13 @@ fn corpus() -> Vec<String> {
 #[test]
 fn fog_and_counts_match_textstat_for_every_text() {
     let fog = GunningFog::load(&data_dir()).unwrap();
-    let texts = corpus();
+    let mut texts = corpus();
+    // More texts to compare, e.g. a sample of a population's outputs: a JSON array of strings.
+    if let Some(path) = std::env::var_os("EVOLAB_FOG_EXTRA_TEXTS") {
+        let json = std::fs::read_to_string(&path).unwrap();
+        let extra: Vec<String> = serde_json::from_str(&json).unwrap();
+        texts.extend(extra);
+    }
     let expected = reference(&json!({ "texts": texts, "words": [] }));
     let expected = expected["texts"].as_array().unwrap();
     assert_eq!(expected.len(), texts.len());

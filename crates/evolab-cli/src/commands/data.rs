@@ -21,6 +21,11 @@ pub fn fetch(ws: &Workspace, names: &[String], force: bool) -> anyhow::Result<()
     }
     for asset in chosen {
         assets::fetch(asset, &ws.data_dir, force, &mut |line| eprintln!("{line}"))?;
+        if asset.name == "tox-block" {
+            // Converted now rather than at the first analysis, so that a missing Python
+            // package shows up during set-up.
+            evolab_text::toxicity::prepare_tox_block(&ws.data_dir, &mut |line| eprintln!("{line}"))?;
+        }
     }
     Ok(())
 }

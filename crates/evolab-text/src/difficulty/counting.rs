@@ -25,141 +25,123 @@ pub fn sentence_count(text: &str) -> usize {
     words_and_sentences(text).1
 }
 
-/// [`lexicon_count`] and [`sentence_count`] in one pass over the text.
+/// [`lexicon_count`] and [`sentence_count`] together.
 pub fn words_and_sentences(text: &str) -> (usize, usize) {
-    let mut scan = Scan::default();
-    for_each_class(text, |class| scan.feed(class));
-    scan.finish()
+    (count_words(text), count_long_pieces(text).max(1))
 }
 
-/// Classifies each character, reading ASCII bytes through a table without decoding.
-fn for_each_class(text: &str, mut f: impl FnMut(Class)) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii() {
-            f(ASCII_CLASSES[b as usize]);
-            i += 1;
-        } else {
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            f(Class::of(c));
-            i += c.len_utf8();
-        }
-    }
-}
-
+/// Word, whitespace or other, for every character; `Skip` for UTF-8 continuation bytes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
     Word,
     Space,
     Terminator,
     Other,
+    /// A non-ASCII lead byte: decode the character to classify it.
+    Decode,
+    Skip,
 }
 
-impl Class {
-    fn of(c: char) -> Class {
-        if c.is_ascii() {
-            return ASCII_CLASSES[c as usize];
-        }
-        if is_word_char(c) {
-            Class::Word
-        } else if is_space(c) {
-            Class::Space
-        } else {
-            Class::Other
-        }
-    }
-}
-
-static ASCII_CLASSES: [Class; 128] = {
-    let mut table = [Class::Other; 128];
+static BYTE_CLASSES: [Class; 256] = {
+    let mut table = [Class::Other; 256];
     let mut b = 0;
-    while b < 128 {
-        let c = b as u8 as char;
-        table[b] = if c.is_ascii_alphanumeric() || c == '_' {
-            Class::Word
-        } else if matches!(c, '\t'..='\r' | '\x1c'..='\x1f' | ' ') {
-            Class::Space
-        } else if matches!(c, '.' | '!' | '?') {
-            Class::Terminator
+    while b < 256 {
+        table[b] = if b >= 0xc0 {
+            Class::Decode
+        } else if b >= 0x80 {
+            Class::Skip
         } else {
-            Class::Other
+            let c = b as u8 as char;
+            if c.is_ascii_alphanumeric() || c == '_' {
+                Class::Word
+            } else if matches!(c, '\t'..='\r' | '\x1c'..='\x1f' | ' ') {
+                Class::Space
+            } else if matches!(c, '.' | '!' | '?') {
+                Class::Terminator
+            } else {
+                Class::Other
+            }
         };
         b += 1;
     }
     table
 };
 
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
-enum Place {
-    /// Between sentence pieces: waiting for a word character.
-    #[default]
-    Outside,
-    /// In a piece, before its terminators.
-    Body,
-    /// In the run of terminators that ends a piece.
-    Terminators,
+/// The class of the character whose UTF-8 encoding starts at byte `at` of `text`.
+fn class_at(text: &str, at: usize) -> Class {
+    match BYTE_CLASSES[usize::from(text.as_bytes()[at])] {
+        Class::Decode => match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) if is_word_char(c) => Class::Word,
+            Some(c) if is_space(c) => Class::Space,
+            _ => Class::Other,
+        },
+        class => class,
+    }
 }
 
-/// The state of the one-pass count. Words of the whole text and words of a piece are
-/// counted separately because a piece can cut a whitespace token ("end.\"Next" is one word
-/// of the text but ends one piece and starts the next).
-#[derive(Default)]
-struct Scan {
-    words: usize,
-    token_has_word: bool,
-    place: Place,
-    piece_words: usize,
-    piece_token_has_word: bool,
-    long_pieces: usize,
-}
-
-impl Scan {
-    fn feed(&mut self, class: Class) {
+/// Whitespace-separated tokens with a word character.
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut token_has_word = false;
+    for (at, &b) in text.as_bytes().iter().enumerate() {
+        let class = match BYTE_CLASSES[usize::from(b)] {
+            Class::Decode => class_at(text, at),
+            class => class,
+        };
         match class {
+            Class::Word => token_has_word = true,
             Class::Space => {
-                self.words += usize::from(self.token_has_word);
-                self.token_has_word = false;
+                words += usize::from(token_has_word);
+                token_has_word = false;
             }
-            Class::Word => self.token_has_word = true,
-            Class::Terminator | Class::Other => {}
-        }
-        if self.place == Place::Terminators && class != Class::Terminator {
-            self.close_piece();
-        }
-        match (self.place, class) {
-            (Place::Outside, Class::Word) => {
-                self.place = Place::Body;
-                self.piece_words = 0;
-                self.piece_token_has_word = true;
-            }
-            (Place::Outside, _) | (Place::Terminators, _) => {}
-            (Place::Body, Class::Terminator) => self.place = Place::Terminators,
-            (Place::Body, Class::Space) => {
-                self.piece_words += usize::from(self.piece_token_has_word);
-                self.piece_token_has_word = false;
-            }
-            (Place::Body, Class::Word) => self.piece_token_has_word = true,
-            (Place::Body, Class::Other) => {}
+            _ => {}
         }
     }
+    words + usize::from(token_has_word)
+}
 
-    fn close_piece(&mut self) {
-        self.piece_words += usize::from(self.piece_token_has_word);
-        self.piece_token_has_word = false;
-        self.long_pieces += usize::from(self.piece_words > 2);
-        self.place = Place::Outside;
-    }
-
-    fn finish(mut self) -> (usize, usize) {
-        self.words += usize::from(self.token_has_word);
-        if self.place != Place::Outside {
-            self.close_piece();
+/// Sentence pieces with more than two words. A piece's words are counted only until the
+/// third, then the scan jumps to its terminator.
+fn count_long_pieces(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut long = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        // The piece starts at the next word character.
+        while at < bytes.len() && class_at(text, at) != Class::Word {
+            at += 1;
         }
-        (self.words, self.long_pieces.max(1))
+        if at == bytes.len() {
+            break;
+        }
+        let mut words = 0;
+        let mut token_has_word = false;
+        while at < bytes.len() {
+            match class_at(text, at) {
+                Class::Word => token_has_word = true,
+                Class::Space => {
+                    words += usize::from(token_has_word);
+                    token_has_word = false;
+                }
+                Class::Terminator => break,
+                _ => {}
+            }
+            if words + usize::from(token_has_word) > 2 {
+                // Long already: the rest of the piece cannot change that.
+                at =
+                    memchr::memchr3(b'.', b'!', b'?', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+                break;
+            }
+            at += 1;
+        }
+        words += usize::from(token_has_word);
+        long += usize::from(words > 2);
+        // Terminators end the piece; the run after them belongs to it.
+        while at < bytes.len() && matches!(bytes[at], b'.' | b'!' | b'?') {
+            at += 1;
+        }
     }
+    long
 }
 
 /// The pieces textstat treats as sentences, including the short ones it then ignores.
@@ -211,39 +193,63 @@ pub struct DifficultyToken<'a> {
 
 /// [`difficulty_tokens`] in one pass that also measures each token.
 pub fn for_each_difficulty_token<'a>(lowered: &'a str, mut f: impl FnMut(DifficultyToken<'a>)) {
-    let bytes = lowered.as_bytes();
-    let mut current: Option<(usize, usize, bool)> = None;
-    let mut i = 0;
-    let mut emit = |start: usize, end: usize, word_chars: usize, has_extras: bool| {
-        if let Some(token) = lowered.get(start..end) {
+    let len = lowered.len();
+    let mut at = 0;
+    while at < len {
+        let (kind, width) = token_char_at(lowered, at);
+        if kind == TokenChar::Break {
+            at += width;
+            continue;
+        }
+        let start = at;
+        let mut word_chars = 0;
+        let mut has_extras = false;
+        while at < len {
+            let (kind, width) = token_char_at(lowered, at);
+            match kind {
+                TokenChar::Word => word_chars += 1,
+                TokenChar::Extra => has_extras = true,
+                TokenChar::Break => break,
+            }
+            at += width;
+        }
+        if let Some(token) = lowered.get(start..at) {
             f(DifficultyToken {
                 token,
                 word_chars,
                 has_extras,
             });
         }
-    };
-    while let Some(&b) = bytes.get(i) {
-        let (width, word, extra) = if b.is_ascii() {
-            let word = b.is_ascii_alphanumeric() || b == b'_';
-            (1, word, b == b'=' || b == b'\'')
-        } else {
-            let Some(c) = lowered.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            (c.len_utf8(), is_word_char(c), c == '‘' || c == '’')
-        };
-        if word || extra {
-            let (_, chars, extras) = current.get_or_insert((i, 0, false));
-            *chars += usize::from(word);
-            *extras |= extra;
-        } else if let Some((start, chars, extras)) = current.take() {
-            emit(start, i, chars, extras);
-        }
-        i += width;
     }
-    if let Some((start, chars, extras)) = current {
-        emit(start, lowered.len(), chars, extras);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TokenChar {
+    Word,
+    /// `=`, apostrophes: part of a token, removed before counting syllables.
+    Extra,
+    Break,
+}
+
+/// What the character at byte `at` is to a difficulty token, and its UTF-8 length.
+fn token_char_at(text: &str, at: usize) -> (TokenChar, usize) {
+    let b = text.as_bytes()[at];
+    if b.is_ascii() {
+        let kind = if b.is_ascii_alphanumeric() || b == b'_' {
+            TokenChar::Word
+        } else if b == b'=' || b == b'\'' {
+            TokenChar::Extra
+        } else {
+            TokenChar::Break
+        };
+        return (kind, 1);
+    }
+    match text.get(at..).and_then(|rest| rest.chars().next()) {
+        Some(c) if is_word_char(c) => (TokenChar::Word, c.len_utf8()),
+        Some(c @ ('‘' | '’')) => (TokenChar::Extra, c.len_utf8()),
+        Some(c) => (TokenChar::Break, c.len_utf8()),
+        // Not at a character boundary (cannot happen when walking from 0): step a byte.
+        None => (TokenChar::Break, 1),
     }
 }
 

@@ -108,10 +108,10 @@ impl Hyphenator {
         self.count_syllables(&pychars::lower(word), word.chars().count())
     }
 
-    /// [`Hyphenator::syllables`] of a word that is already lower case (lower-casing is
-    /// idempotent, so this skips it).
-    pub(crate) fn syllables_of_lowercase(&self, word: &str) -> usize {
-        self.count_syllables(word, word.chars().count())
+    /// [`Hyphenator::syllables`] of a word of `chars` characters that is already lower case
+    /// (lower-casing is idempotent, so this skips it).
+    pub(crate) fn syllables_of_lowercase(&self, word: &str, chars: usize) -> usize {
+        self.count_syllables(word, chars)
     }
 
     /// The most syllables a word of `chars` characters can get: the margins leave room for
@@ -146,7 +146,11 @@ impl Hyphenator {
         if self.left > last {
             return;
         }
-        let n = lowered.chars().count() + 2;
+        let n = if lowered.len() == len {
+            len + 2 // ASCII, or any word whose byte and character counts agree
+        } else {
+            lowered.chars().count() + 2
+        };
         let mut small_symbols = [0u16; STACK_WORD + 2];
         let mut small_points = [0u8; STACK_WORD + 3];
         let (mut big_symbols, mut big_points);
@@ -240,6 +244,9 @@ fn parse_pattern(pattern: &str) -> (String, Vec<u8>) {
     (key, values)
 }
 
+/// Flag bit of a trie transition whose target node ends a pattern.
+const HAS_PATTERN: u32 = 1 << 31;
+
 /// Patterns keyed by their letters, walked one character at a time. Transitions are a dense
 /// table over the patterns' alphabet (about 30 symbols for en_US), so a step is one load.
 #[derive(Clone, Debug)]
@@ -250,7 +257,8 @@ struct Trie {
     other: Vec<(char, u16)>,
     /// Number of symbols plus one.
     width: usize,
-    /// `next[node * width + symbol]`: child node, 0 for none (the root is no one's child).
+    /// `next[node * width + symbol]`: child node, 0 for none (the root is no one's child),
+    /// with [`HAS_PATTERN`] set when a pattern ends at the child.
     next: Vec<u32>,
     /// Pattern index per node, `u32::MAX` for none.
     pattern: Vec<u32>,
@@ -297,6 +305,11 @@ impl Trie {
             trie.patterns
                 .push((*offset, values.clone().into_boxed_slice()));
         }
+        for entry in &mut trie.next {
+            if *entry != 0 && trie.pattern[*entry as usize] != u32::MAX {
+                *entry |= HAS_PATTERN;
+            }
+        }
         trie
     }
 
@@ -319,9 +332,13 @@ impl Trie {
                 if symbol == 0 {
                     break;
                 }
-                node = self.next[node * self.width + symbol as usize] as usize;
-                if node == 0 {
+                let entry = self.next[node * self.width + symbol as usize];
+                if entry == 0 {
                     break;
+                }
+                node = (entry & !HAS_PATTERN) as usize;
+                if entry & HAS_PATTERN == 0 {
+                    continue;
                 }
                 let Some((offset, values)) = self.patterns.get(self.pattern[node] as usize) else {
                     continue;

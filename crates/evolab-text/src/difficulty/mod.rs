@@ -123,7 +123,9 @@ impl GunningFog {
     /// syllables. Inflections of easy words ("dogs") are not easy, as in textstat.
     pub fn difficult_words(&self, text: &str, syllable_threshold: usize) -> usize {
         let lowered = pychars::lower(text);
-        let mut seen: HashSet<&str, BuildWordHasher> = HashSet::default();
+        // Sized for the long tokens of typical prose, so it rarely grows.
+        let mut seen: HashSet<&str, BuildWordHasher> =
+            HashSet::with_capacity_and_hasher(lowered.len() / 16, BuildWordHasher::default());
         let mut count = 0;
         counting::for_each_difficulty_token(&lowered, |t| {
             // `syllable_count(token)` on a lower-case token: one word once its apostrophes
@@ -136,10 +138,11 @@ impl GunningFog {
                 return;
             }
             let syllables = if t.has_extras {
-                self.hyphenator
-                    .syllables_of_lowercase(&counting::without_punctuation(t.token))
+                let word = counting::without_punctuation(t.token);
+                self.hyphenator.syllables_of_lowercase(&word, t.word_chars)
             } else {
-                self.hyphenator.syllables_of_lowercase(t.token)
+                self.hyphenator
+                    .syllables_of_lowercase(t.token, t.word_chars)
             };
             count += usize::from(syllables >= syllable_threshold);
         });
