@@ -134,6 +134,7 @@ pub fn analyse(
     let key = cache_key(&records, &scorer_ids, embedder.map(|e| e.identity()), options);
     if !options.refresh {
         if let Some(json) = store.analysis(&key)? {
+            // An unreadable entry (written by another evolab version) is recomputed.
             if let Ok(analysis) = serde_json::from_str::<Analysis>(&json) {
                 return Ok((analysis, true));
             }

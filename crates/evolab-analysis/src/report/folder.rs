@@ -73,6 +73,35 @@ impl ReportFolder {
         Ok(())
     }
 
+    /// Writes rows of several runs as one CSV table, each row led by a `run` column.
+    pub fn csv_by_run<S: Serialize>(
+        &mut self,
+        name: &str,
+        rows: &[(&str, &S)],
+    ) -> Result<(), AnalysisError> {
+        let path = self.path(name)?;
+        let err = |e: &dyn std::fmt::Display| {
+            AnalysisError::Invalid(format!("writing {}: {e}", path.display()))
+        };
+        let mut writer = csv::Writer::from_path(&path).map_err(|e| err(&e))?;
+        let mut header_written = false;
+        for (run, row) in rows {
+            let serde_json::Value::Object(fields) = serde_json::to_value(row).map_err(|e| err(&e))?
+            else {
+                return Err(err(&"table rows must be structs"));
+            };
+            if !header_written {
+                let header = std::iter::once("run").chain(fields.keys().map(String::as_str));
+                writer.write_record(header).map_err(|e| err(&e))?;
+                header_written = true;
+            }
+            let cells = std::iter::once(run.to_string()).chain(fields.values().map(cell));
+            writer.write_record(cells).map_err(|e| err(&e))?;
+        }
+        writer.flush().map_err(|e| write_err(&path, e))?;
+        Ok(())
+    }
+
     pub fn text(&mut self, name: &str, content: &str) -> Result<(), AnalysisError> {
         let path = self.path(name)?;
         fs::write(&path, content).map_err(|e| write_err(&path, e))
@@ -92,6 +121,15 @@ impl ReportFolder {
         }
         fs::rename(&staging, &self.target).map_err(|e| write_err(&self.target, e))?;
         Ok(self.target)
+    }
+}
+
+/// A JSON value as a CSV cell: null is empty, strings are unquoted.
+fn cell(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

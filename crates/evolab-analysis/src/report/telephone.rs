@@ -25,10 +25,10 @@ pub fn write(report: &mut ReportFolder, analysis: &Analysis) -> Result<(), Analy
         by_text.extend(t.evolution_by_text.iter().map(|v| (run.as_str(), v)));
         attractors.extend(t.attractors.iter().map(|v| (run.as_str(), v)));
     }
-    report.csv("tables/values.csv", &with_run(&values))?;
-    report.csv("tables/evolution.csv", &with_run(&evolution))?;
-    report.csv("tables/evolution_by_initial_text.csv", &with_run(&by_text))?;
-    report.csv("tables/attractors.csv", &with_run(&attractors))?;
+    report.csv_by_run("tables/values.csv", &values)?;
+    report.csv_by_run("tables/evolution.csv", &evolution)?;
+    report.csv_by_run("tables/evolution_by_initial_text.csv", &by_text)?;
+    report.csv_by_run("tables/attractors.csv", &attractors)?;
 
     for metric in &analysis.metrics {
         evolution_figures(report, runs, metric, compare)?;
@@ -44,20 +44,6 @@ pub fn write(report: &mut ReportFolder, analysis: &Analysis) -> Result<(), Analy
         }
     }
     Ok(())
-}
-
-/// Rows of several runs in one table, each led by its run id.
-fn with_run<T: serde::Serialize>(rows: &[(&str, &T)]) -> Vec<serde_json::Value> {
-    rows.iter()
-        .map(|(run, row)| {
-            let mut obj = serde_json::Map::new();
-            obj.insert("run".into(), serde_json::Value::from(*run));
-            if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(row) {
-                obj.extend(fields);
-            }
-            serde_json::Value::Object(obj)
-        })
-        .collect()
 }
 
 fn series_of(rows: &[&EvolutionRow], name: String) -> BandSeries {
