@@ -160,3 +160,86 @@ fn runs_of_different_systems_are_not_compared() {
     .to_string();
     assert!(err.contains("cannot be compared"), "{err}");
 }
+
+fn culture_run(store: &RunStore) {
+    store
+        .create_run(
+            &NewRun {
+                id: "cul",
+                system: "culture",
+                name: "cul",
+                master_seed: 1,
+                config_toml: "",
+                manifest_json: "{}",
+                steps_total: 3,
+            },
+            &[],
+        )
+        .unwrap();
+    let stories = [
+        ["the red fox ran home", "a red fox slept", "blue whales sing songs"],
+        ["the red fox ran far", "red fox and blue whale", "whales sing"],
+        ["red fox red fox", "red fox sings", "red fox whale"],
+    ];
+    for (generation, texts) in stories.iter().enumerate() {
+        let rows: Vec<TextRow> = (0..2u32)
+            .flat_map(|rep| {
+                texts.iter().enumerate().map(move |(a, t)| {
+                    TextRow::given(rep, generation as u32, a as u32, t.to_string())
+                })
+            })
+            .collect();
+        store.commit_step("cul", generation as u32, &rows).unwrap();
+    }
+}
+
+#[test]
+fn culture_similarity_curves_and_figures() {
+    let data_dir = evolab_text::assets::default_data_dir();
+    let asset = evolab_text::assets::asset("stop-words").unwrap();
+    evolab_text::assets::fetch(asset, &data_dir, false, &mut |_| {}).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir);
+    culture_run(&store);
+    let mut options = AnalysisOptions::new(data_dir);
+    options.metrics = Some(vec!["length".into()]);
+    let (analysis, _) =
+        analyse(&store, &["cul".into()], &options, None, &mut |_, _, _| {}).unwrap();
+    let culture = analysis.culture.as_ref().unwrap();
+    let run = &culture.runs[0];
+    assert_eq!(run.repetitions.len(), 2);
+    let summary = |measure: &str, generation: u32| {
+        run.summary
+            .iter()
+            .find(|s| s.measure == measure && s.generation == generation)
+            .unwrap_or_else(|| panic!("{measure} g{generation}"))
+            .clone()
+    };
+    // Identical repetitions: two values, no spread.
+    let within = summary("tfidf_within", 2);
+    assert_eq!(within.repetitions, 2);
+    assert_eq!(within.sd, Some(0.0));
+    // The legacy value counts the three self-pairs: 1/3 + 2/3 · W.
+    let legacy = summary("tfidf_within_legacy", 2).mean.unwrap();
+    assert!((legacy - (1.0 / 3.0 + 2.0 / 3.0 * within.mean.unwrap())).abs() < 1e-12);
+    // Generation 2 repeats "red fox": more alike than generation 0.
+    assert!(within.mean.unwrap() > summary("tfidf_within", 0).mean.unwrap());
+    assert_eq!(summary("length", 0).mean, Some((20.0 + 15.0 + 22.0) / 3.0));
+
+    let out = dir.path().join("report");
+    write(&analysis, &out, &ReportOptions { legacy: true }).unwrap();
+    for file in [
+        "tables/generation_curves.csv",
+        "tables/generation_summary.csv",
+        "figures/curve_tfidf-within.png",
+        "figures/curve_tfidf-within-legacy.svg",
+        "figures/curve_length.png",
+        "figures/rep0_story_similarity.png",
+        "figures/rep1_generation_similarity.png",
+        "figures/rep0_word_chains.png",
+        "figures/rep1_generation_graph.svg",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+}
