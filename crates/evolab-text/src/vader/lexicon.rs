@@ -1,14 +1,14 @@
 //! Reading `vader_lexicon.txt` the way NLTK's `make_lex_dict` does.
 
-use std::collections::HashMap;
 use std::path::Path;
 
+use super::fxhash::FxHashMap;
 use crate::TextError;
 
 /// Parses the lexicon: one `word<TAB>mean<TAB>...` line per entry, surrounding whitespace
 /// ignored, later duplicates winning. Keys keep their case; NLTK looks words up lower-cased,
 /// so a key with capitals can never match, and neither can it here.
-pub fn parse(bytes: &[u8], path: &Path) -> Result<HashMap<String, f64>, TextError> {
+pub fn parse(bytes: &[u8], path: &Path) -> Result<FxHashMap<String, f64>, TextError> {
     // nltk.data.load decodes UTF-8 and falls back to Latin-1.
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
@@ -18,7 +18,7 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<HashMap<String, f64>, TextErro
         path: path.to_path_buf(),
         reason: format!("line {line_no}: {reason}"),
     };
-    let mut lexicon = HashMap::new();
+    let mut lexicon = FxHashMap::default();
     for (n, line) in text.split('\n').enumerate() {
         let mut fields = line.trim_matches(super::python::is_space).split('\t');
         let word = fields.next().unwrap_or_default();

@@ -7,15 +7,16 @@
 //! numbers. See `docs/analysis/vader.md`.
 
 mod constants;
+pub(crate) mod fxhash;
 mod lexicon;
 pub(crate) mod python;
 mod tokens;
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::{assets, TextError};
 use constants::{BOOSTER_BIGRAMS, B_DECR, C_INCR, N_SCALAR, SPECIAL_CASE_IDIOMS};
+use fxhash::FxHashMap;
 use tokens::Token;
 
 /// Where [`Vader::load`] finds the lexicon inside the data directory.
@@ -34,9 +35,16 @@ pub struct VaderScores {
 /// A loaded VADER lexicon. Cheap to share between threads.
 #[derive(Debug)]
 pub struct Vader {
-    lexicon: HashMap<String, f64>,
-    boosters: HashMap<&'static str, f64>,
-    negations: HashSet<&'static str>,
+    /// Lexicon words, boosters and negations in one table, so a token is looked up once.
+    words: FxHashMap<String, WordFacts>,
+}
+
+/// What VADER's rules need to know about one lower-cased word.
+#[derive(Clone, Copy, Debug, Default)]
+struct WordFacts {
+    valence: Option<f64>,
+    booster: Option<f64>,
+    negation: bool,
 }
 
 impl Vader {
@@ -50,12 +58,24 @@ impl Vader {
         Ok(Self::from_lexicon(lexicon::parse(&bytes, &path)?))
     }
 
-    fn from_lexicon(lexicon: HashMap<String, f64>) -> Self {
-        Self {
-            lexicon,
-            boosters: constants::BOOSTERS.iter().copied().collect(),
-            negations: constants::NEGATE.iter().copied().collect(),
+    fn from_lexicon(lexicon: FxHashMap<String, f64>) -> Self {
+        let mut words: FxHashMap<String, WordFacts> = lexicon
+            .into_iter()
+            .map(|(w, v)| {
+                let facts = WordFacts {
+                    valence: Some(v),
+                    ..WordFacts::default()
+                };
+                (w, facts)
+            })
+            .collect();
+        for &(w, b) in constants::BOOSTERS {
+            words.entry(w.to_string()).or_default().booster = Some(b);
         }
+        for &w in constants::NEGATE {
+            words.entry(w.to_string()).or_default().negation = true;
+        }
+        Self { words }
     }
 
     /// The compound score alone, in [-1, 1], rounded to 4 decimals.
@@ -65,11 +85,17 @@ impl Vader {
 
     pub fn polarity_scores(&self, text: &str) -> VaderScores {
         let tokens = tokens::words_and_emoticons(text);
+        let facts: Vec<WordFacts> = tokens
+            .iter()
+            .map(|t| self.words.get(&*t.lower).copied().unwrap_or_default())
+            .collect();
         let scorer = Scorer {
-            vader: self,
-            valences: tokens
+            valences: facts.iter().map(|f| f.valence).collect(),
+            boosters: facts.iter().map(|f| f.booster).collect(),
+            negated: facts
                 .iter()
-                .map(|t| self.lexicon.get(&t.lower).copied())
+                .zip(&tokens)
+                .map(|(f, t)| f.negation || (t.lower.contains('\'') && t.lower.contains("n't")))
                 .collect(),
             is_cap_diff: tokens::allcap_differential(&tokens),
             tokens,
@@ -80,11 +106,15 @@ impl Vader {
     }
 }
 
+/// A tokenised text with each token's lexicon facts looked up once.
 struct Scorer<'a> {
-    vader: &'a Vader,
     tokens: Vec<Token<'a>>,
     /// Lexicon valence of each token, looked up lower-cased.
     valences: Vec<Option<f64>>,
+    /// Booster or dampener increment of each token.
+    boosters: Vec<Option<f64>>,
+    /// Whether each token negates (NLTK's list, or contains "n't").
+    negated: Vec<bool>,
     is_cap_diff: bool,
 }
 
@@ -92,19 +122,21 @@ impl Scorer<'_> {
     /// One valence per token, in order.
     fn sentiments(&self) -> Vec<f64> {
         // NLTK finds each token's position with `list.index`, so every repeat of a token is
-        // scored in the context of its first occurrence.
-        let mut first_index: HashMap<&str, usize> = HashMap::with_capacity(self.tokens.len());
-        for (i, t) in self.tokens.iter().enumerate() {
-            first_index.entry(t.text).or_insert(i);
-        }
+        // scored in the context of its first occurrence. Only lexicon words score anything
+        // (copies share their lexicon entry), so only their positions are needed.
+        let mut first_index: FxHashMap<&str, usize> = FxHashMap::default();
         self.tokens
             .iter()
-            .map(|t| {
-                let i = first_index[t.text];
+            .enumerate()
+            .map(|(k, t)| {
+                if self.valences[k].is_none() {
+                    return 0.0;
+                }
+                let i = *first_index.entry(t.text).or_insert(k);
                 let kind_of = i + 1 < self.tokens.len()
                     && self.tokens[i].lower == "kind"
                     && self.tokens[i + 1].lower == "of";
-                if kind_of || self.vader.boosters.contains_key(t.lower.as_str()) {
+                if kind_of || self.boosters[i].is_some() {
                     0.0
                 } else {
                     self.sentiment_valence(i)
@@ -124,7 +156,7 @@ impl Scorer<'_> {
             if i <= start_i || self.valences[i - (start_i + 1)].is_some() {
                 continue;
             }
-            let mut s = self.scalar_inc_dec(&self.tokens[i - (start_i + 1)], valence);
+            let mut s = self.scalar_inc_dec(i - (start_i + 1), valence);
             // Modifiers further from the word count less.
             if start_i == 1 && s != 0.0 {
                 s *= 0.95;
@@ -141,19 +173,15 @@ impl Scorer<'_> {
         self.least_check(valence, i)
     }
 
-    fn scalar_inc_dec(&self, word: &Token, valence: f64) -> f64 {
-        let Some(&booster) = self.vader.boosters.get(word.lower.as_str()) else {
+    fn scalar_inc_dec(&self, k: usize, valence: f64) -> f64 {
+        let Some(booster) = self.boosters[k] else {
             return 0.0;
         };
         let mut scalar = if valence < 0.0 { -booster } else { booster };
-        if word.is_upper && self.is_cap_diff {
+        if self.tokens[k].is_upper && self.is_cap_diff {
             scalar += if valence > 0.0 { C_INCR } else { -C_INCR };
         }
         scalar
-    }
-
-    fn negated(&self, word: &Token) -> bool {
-        self.vader.negations.contains(word.lower.as_str()) || word.lower.contains("n't")
     }
 
     /// Negation within three words, and NLTK's "never so"/"never this" emphasis. These
@@ -163,11 +191,11 @@ impl Scorer<'_> {
         let t = |k: usize| self.tokens[k].text;
         let so_or_this = |k: usize| t(k) == "so" || t(k) == "this";
         match start_i {
-            0 if self.negated(&self.tokens[i - 1]) => valence * N_SCALAR,
+            0 if self.negated[i - 1] => valence * N_SCALAR,
             1 if t(i - 2) == "never" && so_or_this(i - 1) => valence * 1.5,
-            1 if self.negated(&self.tokens[i - 2]) => valence * N_SCALAR,
+            1 if self.negated[i - 2] => valence * N_SCALAR,
             2 if (t(i - 3) == "never" && so_or_this(i - 2)) || so_or_this(i - 1) => valence * 1.25,
-            2 if self.negated(&self.tokens[i - 3]) => valence * N_SCALAR,
+            2 if self.negated[i - 3] => valence * N_SCALAR,
             _ => valence,
         }
     }
@@ -177,10 +205,12 @@ impl Scorer<'_> {
     fn idioms_check(&self, mut valence: f64, i: usize) -> f64 {
         let n = self.tokens.len();
         let matches = |from: usize, to: usize| -> Option<f64> {
-            let words: Vec<&str> = self.tokens[from..=to].iter().map(|t| t.text).collect();
+            let words = &self.tokens[from..=to];
             SPECIAL_CASE_IDIOMS
                 .iter()
-                .find(|(idiom, _)| *idiom == words.as_slice())
+                .find(|(idiom, _)| {
+                    idiom.len() == words.len() && idiom.iter().zip(words).all(|(a, b)| *a == b.text)
+                })
                 .map(|&(_, v)| v)
         };
         // NLTK's order: "i-1 i", "i-2 i-1 i", "i-2 i-1", "i-3 i-2 i-1", "i-3 i-2"; first wins.
@@ -216,7 +246,7 @@ impl Scorer<'_> {
     fn least_check(&self, valence: f64, i: usize) -> f64 {
         let is_least = |k: usize| self.valences[k].is_none() && self.tokens[k].lower == "least";
         if i > 1 && is_least(i - 1) {
-            let before = self.tokens[i - 2].lower.as_str();
+            let before: &str = &self.tokens[i - 2].lower;
             if before != "at" && before != "very" {
                 return valence * N_SCALAR;
             }

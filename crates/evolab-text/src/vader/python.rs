@@ -56,6 +56,15 @@ pub fn lower(s: &str) -> String {
     }
 }
 
+/// `str.lower`, borrowing when the text has no upper-case ASCII and no other non-ASCII.
+pub fn lower_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(lower(s))
+    }
+}
+
 /// `len(s)`: the number of code points.
 pub fn len(s: &str) -> usize {
     if s.is_ascii() {

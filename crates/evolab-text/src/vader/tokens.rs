@@ -1,5 +1,7 @@
 //! NLTK's `SentiText`: splitting a text into the words and emoticons VADER scores.
 
+use std::borrow::Cow;
+
 use super::constants::PUNC_LIST;
 use super::python;
 
@@ -7,7 +9,7 @@ use super::python;
 pub struct Token<'a> {
     /// The token as NLTK keeps it (case preserved, one punctuation run possibly stripped).
     pub text: &'a str,
-    pub lower: String,
+    pub lower: Cow<'a, str>,
     pub is_upper: bool,
 }
 
@@ -25,7 +27,7 @@ pub fn words_and_emoticons(text: &str) -> Vec<Token<'_>> {
             let text = strip_punctuation_run(t);
             Token {
                 text,
-                lower: python::lower(text),
+                lower: python::lower_cow(text),
                 is_upper: python::is_upper(text),
             }
         })

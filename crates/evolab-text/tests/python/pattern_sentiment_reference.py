@@ -3,7 +3,8 @@ the default PatternAnalyzer with the en-sentiment.xml bundled in the wheel).
 
 stdin (UTF-8): one JSON string per line.
 stdout: per text one line "polarity subjectivity" (Python reprs, exact round trip), then
-a final line "seconds S" with the time TextBlob spent scoring.
+a final line "seconds S": the fastest of three scoring passes
+(thread CPU time).
 """
 import json
 import sys
@@ -14,9 +15,14 @@ from textblob import TextBlob
 lines = sys.stdin.buffer.read().decode("utf-8").split("\n")
 texts = [json.loads(line) for line in lines if line.strip()]
 TextBlob("warm up the lazily loaded lexicon").sentiment
-start = time.perf_counter()
 scores = [TextBlob(t).sentiment for t in texts]
-elapsed = time.perf_counter() - start
+# CPU time of this thread per pass, the fastest of three: the machine is shared.
+elapsed = float("inf")
+for _ in range(3):
+    start = time.thread_time()
+    for t in texts:
+        TextBlob(t).sentiment
+    elapsed = min(elapsed, time.thread_time() - start)
 out = [f"{s.polarity!r} {s.subjectivity!r}" for s in scores]
 out.append(f"seconds {elapsed!r}")
 sys.stdout.write("\n".join(out) + "\n")
