@@ -172,6 +172,17 @@ fn culture_run_on_the_embedded_model_is_stored_shown_and_exported() {
     let second = run_id(&ok(again));
     assert!(stderr.contains("6 calls replayed"), "{stderr}");
     assert_eq!(texts_by_slot(&jsonl(&home, &second)), texts_by_slot(&rows));
+    // The stories are analysed: similarity curves, metrics and figures.
+    let out = dir.path().join("report");
+    ok(evolab(&home).args(["analyze", &run, "-o"]).arg(&out).output().unwrap());
+    let curves = std::fs::read_to_string(out.join("tables/generation_summary.csv")).unwrap();
+    assert!(curves.lines().any(|l| l.contains(",tfidf_within,1,1,")), "{curves}");
+    #[cfg(feature = "embeddings")]
+    assert!(curves.lines().any(|l| l.contains(",embedding_within,0,1,")), "{curves}");
+    #[cfg(feature = "embeddings")]
+    assert!(curves.lines().any(|l| l.contains(",creativity,0,1,")), "{curves}");
+    assert!(out.join("figures/rep0_word_chains.png").is_file());
+
 }
 
 #[test]
@@ -277,4 +288,60 @@ fn telephone_chain_on_the_embedded_model_passes_each_text_on() {
         );
         assert!(prompt.trim_end().ends_with("Reworded text:"), "{prompt}");
     }
+}
+
+/// Telephone on the real model, then `evolab analyze`: every metric is measured on every
+/// link, attractors are fitted over the three chains, and the report folder is complete.
+#[test]
+fn telephone_run_is_analysed_into_tables_figures_and_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let config = dir.path().join("telephone.toml");
+    std::fs::write(
+        &config,
+        "system = \"telephone\"\nseed = 5\n\
+         [telephone]\ngenerations = 2\ntasks = [\"rephrase\"]\n\
+         initial_texts = [\n\
+           { name = \"bakery\", text = \"The bakery on Mill Street opens early on Sundays.\" },\n\
+           { name = \"storm\", text = \"A terrible storm destroyed the old pier and flooded the harbour.\" },\n\
+           { name = \"prize\", text = \"Wonderful news: the school choir won the national prize!\" },\n\
+         ]\n\
+         [llm.sampling]\nmax_tokens = 24\n[llm.embedded]\nthreads = 1\ncontext = 512\n",
+    )
+    .unwrap();
+    let run = run_id(&ok(evolab(&home).arg("run").arg(&config).output().unwrap()));
+    let out = dir.path().join("report");
+    let printed = ok(evolab(&home)
+        .args(["analyze", &run, "--bootstrap", "200", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap());
+    assert!(printed.trim().ends_with("report.md"), "{printed}");
+
+    let values = std::fs::read_to_string(out.join("tables/values.csv")).unwrap();
+    let mut lines = values.lines();
+    assert!(lines.next().unwrap().starts_with("run,repetition,chain,task,initial_text,generation,metric,value"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 3 * 3 * 4, "3 chains × 3 generations × 4 metrics");
+    // The initial texts are given, so their metrics are known without the model.
+    assert!(
+        rows.iter().any(|r| r.contains(",bakery,0,length,50")),
+        "{values}"
+    );
+    let attractors = std::fs::read_to_string(out.join("tables/attractors.csv")).unwrap();
+    for metric in ["length", "difficulty", "positivity", "toxicity"] {
+        assert!(
+            attractors.lines().any(|l| l.contains(&format!(",rephrase,{metric},2,3,"))),
+            "{metric}: {attractors}"
+        );
+    }
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("toxicity/tox-block-0.1.2-bilstm"), "{report}");
+    for figure in ["evolution_toxicity.png", "attractor_scatter_length_gen2.svg"] {
+        assert!(out.join("figures").join(figure).is_file(), "{figure}");
+    }
+
+    // Unchanged run: the second analysis is read from the store.
+    let again = evolab(&home).args(["analyze", &run, "--bootstrap", "200", "-o"]).arg(&out).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("read from the store"));
 }
