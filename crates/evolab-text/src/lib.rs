@@ -3,6 +3,8 @@
 //! population, and attractor statistics over transmission chains.
 
 pub mod assets;
+#[cfg(feature = "embeddings")]
+pub mod embedding;
 pub mod error;
 
 pub use error::TextError;
