@@ -70,23 +70,63 @@ fn random_classifier(vocab: usize, labels: usize) -> Weights {
     };
     let e = "bert.embeddings";
     w.add(&format!("{e}.word_embeddings.weight"), vocab, HIDDEN, 0.5);
-    w.add(&format!("{e}.position_embeddings.weight"), POSITIONS, HIDDEN, 0.5);
+    w.add(
+        &format!("{e}.position_embeddings.weight"),
+        POSITIONS,
+        HIDDEN,
+        0.5,
+    );
     w.add(&format!("{e}.token_type_embeddings.weight"), 2, HIDDEN, 0.5);
     w.add(&format!("{e}.LayerNorm.weight"), 1, HIDDEN, 1.0);
     w.add(&format!("{e}.LayerNorm.bias"), 1, HIDDEN, 0.2);
     for l in 0..LAYERS {
         let p = format!("bert.encoder.layer.{l}");
         for part in ["query", "key", "value"] {
-            w.add(&format!("{p}.attention.self.{part}.weight"), HIDDEN, HIDDEN, 0.6);
+            w.add(
+                &format!("{p}.attention.self.{part}.weight"),
+                HIDDEN,
+                HIDDEN,
+                0.6,
+            );
             w.add(&format!("{p}.attention.self.{part}.bias"), 1, HIDDEN, 0.2);
         }
-        w.add(&format!("{p}.attention.output.dense.weight"), HIDDEN, HIDDEN, 0.5);
+        w.add(
+            &format!("{p}.attention.output.dense.weight"),
+            HIDDEN,
+            HIDDEN,
+            0.5,
+        );
         w.add(&format!("{p}.attention.output.dense.bias"), 1, HIDDEN, 0.2);
-        w.add(&format!("{p}.attention.output.LayerNorm.weight"), 1, HIDDEN, 1.0);
-        w.add(&format!("{p}.attention.output.LayerNorm.bias"), 1, HIDDEN, 0.2);
-        w.add(&format!("{p}.intermediate.dense.weight"), INTERMEDIATE, HIDDEN, 0.5);
-        w.add(&format!("{p}.intermediate.dense.bias"), 1, INTERMEDIATE, 0.2);
-        w.add(&format!("{p}.output.dense.weight"), HIDDEN, INTERMEDIATE, 0.4);
+        w.add(
+            &format!("{p}.attention.output.LayerNorm.weight"),
+            1,
+            HIDDEN,
+            1.0,
+        );
+        w.add(
+            &format!("{p}.attention.output.LayerNorm.bias"),
+            1,
+            HIDDEN,
+            0.2,
+        );
+        w.add(
+            &format!("{p}.intermediate.dense.weight"),
+            INTERMEDIATE,
+            HIDDEN,
+            0.5,
+        );
+        w.add(
+            &format!("{p}.intermediate.dense.bias"),
+            1,
+            INTERMEDIATE,
+            0.2,
+        );
+        w.add(
+            &format!("{p}.output.dense.weight"),
+            HIDDEN,
+            INTERMEDIATE,
+            0.4,
+        );
         w.add(&format!("{p}.output.dense.bias"), 1, HIDDEN, 0.2);
         w.add(&format!("{p}.output.LayerNorm.weight"), 1, HIDDEN, 1.0);
         w.add(&format!("{p}.output.LayerNorm.bias"), 1, HIDDEN, 0.2);
@@ -119,7 +159,7 @@ fn write_safetensors(weights: &Weights, path: &Path) {
         );
     }
     let mut header = serde_json::to_vec(&header).unwrap();
-    while header.len() % 8 != 0 {
+    while !header.len().is_multiple_of(8) {
         header.push(b' ');
     }
     let mut file = (header.len() as u64).to_le_bytes().to_vec();
@@ -229,7 +269,8 @@ fn erf(x: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
     let poly = t
         * (0.254_829_592
-            + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
     let y = 1.0 - poly * (-x * x).exp();
     y.copysign(x)
 }

@@ -15,7 +15,10 @@ struct Reference {
 }
 
 fn reference() -> Reference {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/minilm_reference.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/minilm_reference.json"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let texts = json["texts"]
@@ -55,14 +58,21 @@ fn encoder() -> SentenceEncoder {
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f64 {
-    let dot: f64 = a.iter().zip(b).map(|(x, y)| f64::from(*x) * f64::from(*y)).sum();
+    let dot: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| f64::from(*x) * f64::from(*y))
+        .sum();
     let na: f64 = a.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
     let nb: f64 = b.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
     dot / (na * nb)
 }
 
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 #[test]
@@ -75,7 +85,9 @@ fn embeddings_match_sentence_transformers() {
     let encoder = encoder();
     assert_eq!(encoder.dim(), 384);
     assert!(
-        encoder.identity().starts_with("all-MiniLM-L6-v2@53aa51172d14"),
+        encoder
+            .identity()
+            .starts_with("all-MiniLM-L6-v2@53aa51172d14"),
         "{}",
         encoder.identity()
     );
@@ -125,7 +137,10 @@ fn words_past_the_limit_are_ignored() {
     let short = "evolution ".repeat(20);
     let v = encoder.embed(&[&long, &longer, &short]).unwrap();
     assert!(max_abs_diff(&v[0], &v[1]) < 1e-6);
-    assert!(max_abs_diff(&v[0], &v[2]) > 1e-4, "the short text must differ");
+    assert!(
+        max_abs_diff(&v[0], &v[2]) > 1e-4,
+        "the short text must differ"
+    );
 }
 
 #[test]

@@ -62,7 +62,10 @@ impl Checkpoint {
                 format!("not a BERT config candle can run ({e})"),
             )
         })?;
-        if config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0
+        if config.num_attention_heads == 0
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
         {
             return Err(bad(
                 &config_path,

@@ -40,7 +40,9 @@ mod tests {
     #[test]
     fn missing_directory_and_files_are_named() {
         let dir = tempfile::tempdir().unwrap();
-        let err = SentenceEncoder::load(&dir.path().join("nope")).err().unwrap();
+        let err = SentenceEncoder::load(&dir.path().join("nope"))
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("not a directory"), "{err}");
         let err = SentenceEncoder::load(dir.path()).err().unwrap();
         assert!(err.to_string().contains("config.json"), "{err}");

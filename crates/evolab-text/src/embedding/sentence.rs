@@ -105,7 +105,11 @@ impl SentenceEncoder {
         let counts = mask.sum(1)?.clamp(1e-9, f32::MAX)?;
         let mean = summed.broadcast_div(&counts)?;
         // torch.nn.functional.normalize: divide by max(norm, 1e-12).
-        let norms = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?.clamp(1e-12, f32::MAX)?;
+        let norms = mean
+            .sqr()?
+            .sum_keepdim(D::Minus1)?
+            .sqrt()?
+            .clamp(1e-12, f32::MAX)?;
         mean.broadcast_div(&norms)
     }
 }

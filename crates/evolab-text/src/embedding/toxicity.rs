@@ -34,8 +34,8 @@ impl BertToxicity {
     /// `max_position_embeddings` word pieces.
     pub fn load(dir: &Path) -> Result<Self, TextError> {
         let checkpoint = Checkpoint::open(dir)?;
-        let labels = labels(&checkpoint.config_json)
-            .map_err(|reason| bad(&dir.join(CONFIG), reason))?;
+        let labels =
+            labels(&checkpoint.config_json).map_err(|reason| bad(&dir.join(CONFIG), reason))?;
         let toxic_index = labels
             .iter()
             .position(|l| TOXIC_LABELS.iter().any(|t| l.eq_ignore_ascii_case(t)))
@@ -51,7 +51,10 @@ impl BertToxicity {
         let weights_err = |e: candle_core::Error| {
             bad(
                 &dir.join(WEIGHTS),
-                format!("not a BERT sequence classifier with {} labels ({e})", labels.len()),
+                format!(
+                    "not a BERT sequence classifier with {} labels ({e})",
+                    labels.len()
+                ),
             )
         };
         let pooler = linear(checkpoint.bert_weights().pp("pooler.dense"), hidden, hidden)
@@ -120,11 +123,10 @@ fn labels(config: &serde_json::Value) -> Result<Vec<String>, String> {
         .ok_or("has no id2label object naming the classifier's outputs")?;
     let mut labels = vec![None; map.len()];
     for (key, value) in map {
-        let index: usize = key
-            .parse()
-            .ok()
-            .filter(|&i| i < map.len())
-            .ok_or_else(|| format!("id2label key {key:?} is not an index below {}", map.len()))?;
+        let index: usize =
+            key.parse().ok().filter(|&i| i < map.len()).ok_or_else(|| {
+                format!("id2label key {key:?} is not an index below {}", map.len())
+            })?;
         let name = value
             .as_str()
             .ok_or_else(|| format!("id2label[{key}] is not a string"))?;
@@ -150,6 +152,8 @@ mod tests {
     fn labels_reject_gaps_and_missing_map() {
         let gap = serde_json::json!({"id2label": {"0": "a", "2": "b"}});
         assert!(labels(&gap).unwrap_err().contains("\"2\""));
-        assert!(labels(&serde_json::json!({})).unwrap_err().contains("id2label"));
+        assert!(labels(&serde_json::json!({}))
+            .unwrap_err()
+            .contains("id2label"));
     }
 }

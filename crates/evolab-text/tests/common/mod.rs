@@ -42,7 +42,13 @@ pub fn python(requirements: &[&str]) -> PathBuf {
     let _ = std::fs::remove_dir_all(&venv);
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
     run(Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .args(requirements));
     std::fs::write(&ready, requirements.join("\n")).unwrap();
     python
