@@ -5,6 +5,8 @@
 pub mod assets;
 pub mod attractor;
 pub mod difficulty;
+#[cfg(feature = "embeddings")]
+pub mod embedding;
 pub mod error;
 pub mod language;
 pub mod pattern_sentiment;
