@@ -109,7 +109,16 @@ fn toxicity_model(options: &SuiteOptions) -> Result<Box<dyn ToxicityModel>, Anal
 
 #[cfg(feature = "embeddings")]
 fn bert_toxicity(dir: &Path) -> Result<Box<dyn ToxicityModel>, AnalysisError> {
-    Ok(Box::new(evolab_text::embedding::BertToxicity::load(dir)?))
+    struct Bert(evolab_text::embedding::BertToxicity);
+    impl ToxicityModel for Bert {
+        fn identity(&self) -> String {
+            self.0.identity()
+        }
+        fn toxicity(&self, texts: &[&str]) -> Result<Vec<f64>, evolab_text::TextError> {
+            self.0.toxicity(texts)
+        }
+    }
+    Ok(Box::new(Bert(evolab_text::embedding::BertToxicity::load(dir)?)))
 }
 
 #[cfg(not(feature = "embeddings"))]
