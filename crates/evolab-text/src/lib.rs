@@ -18,6 +18,7 @@ pub mod stats;
 pub mod stop_words;
 pub mod toxicity;
 pub mod vader;
+pub(crate) mod word_hash;
 
 pub use attractor::MetricDomain;
 pub use difficulty::{FogCounts, GunningFog};

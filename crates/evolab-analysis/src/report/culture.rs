@@ -109,7 +109,7 @@ pub fn write(
                     ),
                     rep.tfidf_matrix.to_rows(),
                 )
-                .labels(story_labels.clone(), story_labels)
+                .labels(story_labels.clone(), story_labels.clone())
                 .range(0.0, 1.0)
                 .colour_label("cosine"),
             )?;
@@ -129,13 +129,6 @@ pub fn write(
                 .annotate(rep.layout.len() <= 15),
             )?;
             let rows = rep.word_chains.presence();
-            let row_labels: Vec<String> = rep
-                .layout
-                .generations()
-                .iter()
-                .enumerate()
-                .flat_map(|(g, stories)| (0..stories.len()).map(move |k| format!("g{g}.{k}")))
-                .collect();
             figure(
                 report,
                 &format!("{prefix}rep{r}_word_chains"),
@@ -148,7 +141,7 @@ pub fn write(
                     rep.word_chains.stems.clone(),
                     rows,
                 )
-                .row_labels(row_labels),
+                .row_labels(story_labels),
             )?;
             let nodes: Vec<Node> = rep
                 .graph

@@ -8,7 +8,6 @@
 //! half-away-from-zero `_legacy_round`. A text without words scores 0.
 
 pub mod counting;
-mod fast_hash;
 pub mod hyphenation;
 pub mod pychars;
 
@@ -17,7 +16,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use fast_hash::BuildWordHasher;
+use crate::word_hash::BuildWordHasher;
 
 use crate::{assets, TextError};
 pub use hyphenation::Hyphenator;

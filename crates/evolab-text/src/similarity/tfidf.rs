@@ -13,6 +13,7 @@
 //! zero too), so its similarity to every text, itself included, is 0. Where scikit-learn
 //! raises "empty vocabulary" because no text has a token, every row here is zero.
 
+use crate::word_hash::BuildWordHasher;
 use std::collections::HashMap;
 
 use super::matrix::Matrix;
@@ -56,7 +57,7 @@ impl SparseRow {
 pub struct TfIdf {
     /// Terms sorted by code point, as scikit-learn orders its features.
     vocabulary: Vec<String>,
-    index: HashMap<String, u32, FastHash>,
+    index: HashMap<String, u32, BuildWordHasher>,
     stop: StopWords,
     idf: Vec<f64>,
     rows: Vec<SparseRow>,
@@ -68,7 +69,7 @@ impl TfIdf {
         // One hash lookup per token: provisional ids in first-seen order, with stop words
         // cached as `STOP`; renumbered in sorted order afterwards.
         const STOP: u32 = u32::MAX;
-        let mut provisional: HashMap<String, u32, FastHash> = HashMap::default();
+        let mut provisional: HashMap<String, u32, BuildWordHasher> = HashMap::default();
         let mut next = 0u32;
         let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(texts.len());
         let mut ids: Vec<u32> = Vec::new();
@@ -204,51 +205,6 @@ fn run_lengths(ids: &mut [u32]) -> Vec<(u32, u32)> {
         }
     }
     out
-}
-
-/// The multiply-rotate hash used inside rustc ("Fx"): vocabulary lookups dominate fitting,
-/// and a local analysis has no need for SipHash's resistance to crafted collisions.
-#[derive(Clone, Copy, Debug, Default)]
-struct FastHash;
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(byte as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// `tf · idf`, L2-normalised (the norm is taken over the weighted counts, as scikit-learn's

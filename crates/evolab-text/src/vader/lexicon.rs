@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::fxhash::FxHashMap;
+use crate::word_hash::WordHashMap as FxHashMap;
 use crate::TextError;
 
 /// Parses the lexicon: one `word<TAB>mean<TAB>...` line per entry, surrounding whitespace

@@ -7,7 +7,6 @@
 //! numbers. See `docs/analysis/vader.md`.
 
 mod constants;
-pub(crate) mod fxhash;
 mod lexicon;
 pub(crate) mod python;
 mod tokens;
@@ -16,7 +15,7 @@ use std::path::Path;
 
 use crate::{assets, TextError};
 use constants::{BOOSTER_BIGRAMS, B_DECR, C_INCR, N_SCALAR, SPECIAL_CASE_IDIOMS};
-use fxhash::FxHashMap;
+use crate::word_hash::WordHashMap as FxHashMap;
 use tokens::Token;
 
 /// Where [`Vader::load`] finds the lexicon inside the data directory.
