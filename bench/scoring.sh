@@ -4,12 +4,15 @@
 # tox-block 0.1.2 in Keras/TensorFlow 2.15), on the same machine in the same run, plus
 # evolab's peak memory at N and 5·N texts to show that scoring streams.
 #   bench/scoring.sh [N]            (default N = 10000)
+# EVOLAB_BIN=path/to/evolab uses that binary instead of building the release one.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-10000}"
 target="${CARGO_TARGET_DIR:-$root/target}"
-bin="$target/release/evolab"
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p evolab-cli
+bin="${EVOLAB_BIN:-$target/release/evolab}"
+if [ -z "${EVOLAB_BIN:-}" ]; then
+  cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p evolab-cli
+fi
 "$bin" data fetch >/dev/null
 
 venv="$target/bench-venv"
