@@ -94,6 +94,7 @@ fn embeddings_match_sentence_transformers() {
     let texts: Vec<&str> = reference.texts.iter().map(String::as_str).collect();
     let ours = encoder.embed(&texts).unwrap();
     assert_eq!(ours.len(), texts.len());
+    let (mut worst_cos, mut worst_diff) = (1.0f64, 0.0f32);
     for ((text, mine), theirs) in texts.iter().zip(&ours).zip(&reference.vectors) {
         assert_eq!(mine.len(), 384);
         let cos = cosine(mine, theirs);
@@ -104,7 +105,10 @@ fn embeddings_match_sentence_transformers() {
         );
         let norm: f32 = mine.iter().map(|x| x * x).sum::<f32>().sqrt();
         assert!((norm - 1.0).abs() < 1e-5, "{text:?}: norm {norm}");
+        worst_cos = worst_cos.min(cos);
+        worst_diff = worst_diff.max(diff);
     }
+    eprintln!("lowest cosine {worst_cos}, largest abs diff {worst_diff}");
 }
 
 #[test]

@@ -81,7 +81,7 @@ impl SentenceEncoder {
         let stripped = texts.iter().map(|t| batch::strip(t)).collect();
         let encodings = batch::encode_all(&self.tokenizer, stripped)?;
         let mut out = vec![Vec::new(); texts.len()];
-        for indices in batch::batches_by_length(&encodings, batch::BATCH_SIZE) {
+        for indices in batch::batches_by_length(&encodings) {
             let inputs = batch::inputs(&encodings, &indices, self.pad_id)?;
             let vectors = self
                 .forward(&inputs)

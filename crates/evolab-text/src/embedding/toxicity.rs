@@ -84,7 +84,7 @@ impl BertToxicity {
     pub fn toxicity(&self, texts: &[&str]) -> Result<Vec<f64>, TextError> {
         let encodings = batch::encode_all(&self.tokenizer, texts.to_vec())?;
         let mut out = vec![0.0; texts.len()];
-        for indices in batch::batches_by_length(&encodings, batch::BATCH_SIZE) {
+        for indices in batch::batches_by_length(&encodings) {
             let inputs = batch::inputs(&encodings, &indices, self.pad_id)?;
             let scores = self
                 .forward(&inputs)
