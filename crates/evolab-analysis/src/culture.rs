@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use evolab_core::RunStore;
 use evolab_text::similarity::{
-    cosine_from_embeddings, creativity, creativity_index, generation_similarity,
-    similarity_graph, split_words, word_chains, GenerationLayout, GenerationSimilarity, Matrix,
-    SelfPairs, SimilarityGraph, SpringLayout, TfIdf, WordChains,
+    cosine_from_embeddings, creativity, creativity_index, generation_similarity, similarity_graph,
+    split_words, word_chains, GenerationLayout, GenerationSimilarity, Matrix, SelfPairs,
+    SimilarityGraph, SpringLayout, TfIdf, WordChains,
 };
 use evolab_text::stats::{mean, mean_ci, sample_sd};
 use evolab_text::stop_words::StopWords;
@@ -122,7 +122,12 @@ pub fn analyse(
         let mut repetitions = Vec::new();
         let mut curves = Vec::new();
         for rep in run.texts.repetitions() {
-            let global: Vec<usize> = rep.generations.iter().flatten().map(|&i| offset + i).collect();
+            let global: Vec<usize> = rep
+                .generations
+                .iter()
+                .flatten()
+                .map(|&i| offset + i)
+                .collect();
             let mut layout_rows = Vec::with_capacity(rep.generations.len());
             let mut next = 0usize;
             for g in &rep.generations {
@@ -158,8 +163,10 @@ pub fn analyse(
             }
             for (g, stories) in rep.generations.iter().take(kept).enumerate() {
                 for metric in &run.metrics {
-                    let values: Vec<f64> =
-                        stories.iter().filter_map(|&i| run.value(i, metric.name)).collect();
+                    let values: Vec<f64> = stories
+                        .iter()
+                        .filter_map(|&i| run.value(i, metric.name))
+                        .collect();
                     curves.push(CurveRow {
                         run: run_id.clone(),
                         repetition: rep.repetition,
@@ -289,6 +296,11 @@ fn word_vectors(
     let vectors = embed_cached(store, embedder, &unique, progress)?;
     Ok(split
         .iter()
-        .map(|words| words.iter().map(|w| vectors[index[w.as_str()]].clone()).collect())
+        .map(|words| {
+            words
+                .iter()
+                .map(|w| vectors[index[w.as_str()]].clone())
+                .collect()
+        })
         .collect())
 }

@@ -59,7 +59,11 @@ pub fn embed_cached(
             .collect();
         store.put_vectors(&identity, &rows)?;
         known.extend(rows);
-        progress(&identity, (b * BATCH + batch.len()).min(missing.len()), missing.len());
+        progress(
+            &identity,
+            (b * BATCH + batch.len()).min(missing.len()),
+            missing.len(),
+        );
     }
     Ok(keys.iter().map(|k| known[k].clone()).collect())
 }

@@ -105,7 +105,9 @@ pub fn analyse(
     progress: &mut dyn FnMut(&str, usize, usize),
 ) -> Result<(Analysis, bool), AnalysisError> {
     if run_ids.is_empty() {
-        return Err(AnalysisError::Invalid("no run given; `evolab list` shows the runs".into()));
+        return Err(AnalysisError::Invalid(
+            "no run given; `evolab list` shows the runs".into(),
+        ));
     }
     let records = run_ids
         .iter()
@@ -131,7 +133,12 @@ pub fn analyse(
     })?;
     let scorer_ids: Vec<String> = scorers.iter().map(|s| s.identity()).collect();
 
-    let key = cache_key(&records, &scorer_ids, embedder.map(|e| e.identity()), options);
+    let key = cache_key(
+        &records,
+        &scorer_ids,
+        embedder.map(|e| e.identity()),
+        options,
+    );
     if !options.refresh {
         if let Some(json) = store.analysis(&key)? {
             // An unreadable entry (written by another evolab version) is recomputed.
@@ -233,9 +240,7 @@ fn cache_key(
 ) -> String {
     let runs: Vec<serde_json::Value> = records
         .iter()
-        .map(|r| {
-            serde_json::json!([r.id, r.updated_at, r.steps_done, r.status.as_str()])
-        })
+        .map(|r| serde_json::json!([r.id, r.updated_at, r.steps_done, r.status.as_str()]))
         .collect();
     let key = serde_json::json!({
         "version": ANALYSIS_VERSION,

@@ -118,7 +118,9 @@ fn bert_toxicity(dir: &Path) -> Result<Box<dyn ToxicityModel>, AnalysisError> {
             self.0.toxicity(texts)
         }
     }
-    Ok(Box::new(Bert(evolab_text::embedding::BertToxicity::load(dir)?)))
+    Ok(Box::new(Bert(evolab_text::embedding::BertToxicity::load(
+        dir,
+    )?)))
 }
 
 #[cfg(not(feature = "embeddings"))]

@@ -191,15 +191,17 @@ fn summarise_evolution(values: &[ChainValue], last: u32, by_text: bool) -> Vec<E
     }
     groups
         .into_iter()
-        .map(|((task, initial_text, metric, generation), xs)| EvolutionRow {
-            task,
-            initial_text,
-            metric,
-            generation,
-            n: xs.len(),
-            mean: mean(&xs),
-            sem: sem(&xs),
-        })
+        .map(
+            |((task, initial_text, metric, generation), xs)| EvolutionRow {
+                task,
+                initial_text,
+                metric,
+                generation,
+                n: xs.len(),
+                mean: mean(&xs),
+                sem: sem(&xs),
+            },
+        )
         .collect()
 }
 

@@ -104,7 +104,10 @@ fn telephone_attractors_follow_from_the_texts() {
 
     let (again, cached) =
         analyse(&store, &["tel".into()], &options(), None, &mut |_, _, _| {}).unwrap();
-    assert!(cached, "a second analysis of an unchanged run comes from the store");
+    assert!(
+        cached,
+        "a second analysis of an unchanged run comes from the store"
+    );
     assert_eq!(again, analysis);
 
     let out = dir.path().join("report");
@@ -127,7 +130,10 @@ fn telephone_attractors_follow_from_the_texts() {
     // 6 chains × 3 generations × 1 metric, plus the header.
     assert_eq!(values.lines().count(), 19);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("| rephrase | length | 2 | 3 | 0.500 | 200 "), "{md}");
+    assert!(
+        md.contains("| rephrase | length | 2 | 3 | 0.500 | 200 "),
+        "{md}"
+    );
 }
 
 #[test]
@@ -177,8 +183,16 @@ fn culture_run(store: &RunStore) {
         )
         .unwrap();
     let stories = [
-        ["the red fox ran home", "a red fox slept", "blue whales sing songs"],
-        ["the red fox ran far", "red fox and blue whale", "whales sing"],
+        [
+            "the red fox ran home",
+            "a red fox slept",
+            "blue whales sing songs",
+        ],
+        [
+            "the red fox ran far",
+            "red fox and blue whale",
+            "whales sing",
+        ],
         ["red fox red fox", "red fox sings", "red fox whale"],
     ];
     for (generation, texts) in stories.iter().enumerate() {

@@ -174,15 +174,27 @@ fn culture_run_on_the_embedded_model_is_stored_shown_and_exported() {
     assert_eq!(texts_by_slot(&jsonl(&home, &second)), texts_by_slot(&rows));
     // The stories are analysed: similarity curves, metrics and figures.
     let out = dir.path().join("report");
-    ok(evolab(&home).args(["analyze", &run, "-o"]).arg(&out).output().unwrap());
+    ok(evolab(&home)
+        .args(["analyze", &run, "-o"])
+        .arg(&out)
+        .output()
+        .unwrap());
     let curves = std::fs::read_to_string(out.join("tables/generation_summary.csv")).unwrap();
-    assert!(curves.lines().any(|l| l.contains(",tfidf_within,1,1,")), "{curves}");
+    assert!(
+        curves.lines().any(|l| l.contains(",tfidf_within,1,1,")),
+        "{curves}"
+    );
     #[cfg(feature = "embeddings")]
-    assert!(curves.lines().any(|l| l.contains(",embedding_within,0,1,")), "{curves}");
+    assert!(
+        curves.lines().any(|l| l.contains(",embedding_within,0,1,")),
+        "{curves}"
+    );
     #[cfg(feature = "embeddings")]
-    assert!(curves.lines().any(|l| l.contains(",creativity,0,1,")), "{curves}");
+    assert!(
+        curves.lines().any(|l| l.contains(",creativity,0,1,")),
+        "{curves}"
+    );
     assert!(out.join("figures/rep0_word_chains.png").is_file());
-
 }
 
 #[test]
@@ -320,9 +332,16 @@ fn telephone_run_is_analysed_into_tables_figures_and_a_report() {
 
     let values = std::fs::read_to_string(out.join("tables/values.csv")).unwrap();
     let mut lines = values.lines();
-    assert!(lines.next().unwrap().starts_with("run,repetition,chain,task,initial_text,generation,metric,value"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("run,repetition,chain,task,initial_text,generation,metric,value"));
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 3 * 3 * 4, "3 chains × 3 generations × 4 metrics");
+    assert_eq!(
+        rows.len(),
+        3 * 3 * 4,
+        "3 chains × 3 generations × 4 metrics"
+    );
     // The initial texts are given, so their metrics are known without the model.
     assert!(
         rows.iter().any(|r| r.contains(",bakery,0,length,50")),
@@ -331,17 +350,29 @@ fn telephone_run_is_analysed_into_tables_figures_and_a_report() {
     let attractors = std::fs::read_to_string(out.join("tables/attractors.csv")).unwrap();
     for metric in ["length", "difficulty", "positivity", "toxicity"] {
         assert!(
-            attractors.lines().any(|l| l.contains(&format!(",rephrase,{metric},2,3,"))),
+            attractors
+                .lines()
+                .any(|l| l.contains(&format!(",rephrase,{metric},2,3,"))),
             "{metric}: {attractors}"
         );
     }
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("toxicity/tox-block-0.1.2-bilstm"), "{report}");
-    for figure in ["evolution_toxicity.png", "attractor_scatter_length_gen2.svg"] {
+    assert!(
+        report.contains("toxicity/tox-block-0.1.2-bilstm"),
+        "{report}"
+    );
+    for figure in [
+        "evolution_toxicity.png",
+        "attractor_scatter_length_gen2.svg",
+    ] {
         assert!(out.join("figures").join(figure).is_file(), "{figure}");
     }
 
     // Unchanged run: the second analysis is read from the store.
-    let again = evolab(&home).args(["analyze", &run, "--bootstrap", "200", "-o"]).arg(&out).output().unwrap();
+    let again = evolab(&home)
+        .args(["analyze", &run, "--bootstrap", "200", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&again.stderr).contains("read from the store"));
 }

@@ -15,13 +15,25 @@ use crate::AnalysisError;
 fn curves(legacy: bool, analysis: &Analysis) -> Vec<(String, String)> {
     let mut out = vec![];
     for prefix in ["tfidf", "embedding"] {
-        let kind = if prefix == "tfidf" { "TF-IDF" } else { "embedding" };
-        out.push((format!("{prefix}_to_first"), format!("{kind} similarity to generation 0")));
-        out.push((format!("{prefix}_within"), format!("{kind} similarity within a generation")));
+        let kind = if prefix == "tfidf" {
+            "TF-IDF"
+        } else {
+            "embedding"
+        };
+        out.push((
+            format!("{prefix}_to_first"),
+            format!("{kind} similarity to generation 0"),
+        ));
+        out.push((
+            format!("{prefix}_within"),
+            format!("{kind} similarity within a generation"),
+        ));
         if legacy {
             out.push((
                 format!("{prefix}_within_legacy"),
-                format!("{kind} within-generation similarity, original formula (self-pairs included)"),
+                format!(
+                    "{kind} within-generation similarity, original formula (self-pairs included)"
+                ),
             ));
         }
         out.push((
@@ -29,7 +41,10 @@ fn curves(legacy: bool, analysis: &Analysis) -> Vec<(String, String)> {
             format!("{kind} similarity to the previous generation"),
         ));
     }
-    out.push(("creativity".into(), "Creativity index (1 − mean word cosine)".into()));
+    out.push((
+        "creativity".into(),
+        "Creativity index (1 − mean word cosine)".into(),
+    ));
     for m in &analysis.metrics {
         out.push((m.name.clone(), format!("{} (mean over stories)", m.label)));
     }
@@ -55,23 +70,39 @@ pub fn write(
         ));
         let mut any = false;
         for run in &culture.runs {
-            let rows: Vec<&CurveSummary> =
-                run.summary.iter().filter(|s| s.measure == measure).collect();
+            let rows: Vec<&CurveSummary> = run
+                .summary
+                .iter()
+                .filter(|s| s.measure == measure)
+                .collect();
             if rows.iter().all(|r| r.mean.is_none()) {
                 continue;
             }
             any = true;
             let x: Vec<f64> = rows.iter().map(|r| r.generation as f64).collect();
             let mean: Vec<f64> = rows.iter().map(|r| or_nan(r.mean)).collect();
-            let lower: Vec<f64> = rows.iter().map(|r| r.ci_low.or(r.mean).unwrap_or(f64::NAN)).collect();
-            let upper: Vec<f64> = rows.iter().map(|r| r.ci_high.or(r.mean).unwrap_or(f64::NAN)).collect();
+            let lower: Vec<f64> = rows
+                .iter()
+                .map(|r| r.ci_low.or(r.mean).unwrap_or(f64::NAN))
+                .collect();
+            let upper: Vec<f64> = rows
+                .iter()
+                .map(|r| r.ci_high.or(r.mean).unwrap_or(f64::NAN))
+                .collect();
             let mut by_rep: BTreeMap<u32, BTreeMap<u32, f64>> = BTreeMap::new();
             for c in run.curves.iter().filter(|c| c.measure == measure) {
-                by_rep.entry(c.repetition).or_default().insert(c.generation, or_nan(c.value));
+                by_rep
+                    .entry(c.repetition)
+                    .or_default()
+                    .insert(c.generation, or_nan(c.value));
             }
             let replicates: Vec<Vec<f64>> = by_rep
                 .values()
-                .map(|g| rows.iter().map(|r| g.get(&r.generation).copied().unwrap_or(f64::NAN)).collect())
+                .map(|g| {
+                    rows.iter()
+                        .map(|r| g.get(&r.generation).copied().unwrap_or(f64::NAN))
+                        .collect()
+                })
                 .collect();
             let reps = by_rep.len();
             chart = chart.series(
@@ -86,7 +117,11 @@ pub fn write(
     }
 
     for run in &culture.runs {
-        let prefix = if culture.runs.len() > 1 { format!("{}_", slug(&run.run)) } else { String::new() };
+        let prefix = if culture.runs.len() > 1 {
+            format!("{}_", slug(&run.run))
+        } else {
+            String::new()
+        };
         for rep in &run.repetitions {
             let r = rep.repetition;
             let story_labels: Vec<String> = rep
@@ -96,8 +131,7 @@ pub fn write(
                 .enumerate()
                 .flat_map(|(g, stories)| (0..stories.len()).map(move |k| format!("g{g}.{k}")))
                 .collect();
-            let gen_labels: Vec<String> =
-                (0..rep.layout.len()).map(|g| format!("{g}")).collect();
+            let gen_labels: Vec<String> = (0..rep.layout.len()).map(|g| format!("{g}")).collect();
             figure(
                 report,
                 &format!("{prefix}rep{r}_story_similarity"),
@@ -156,7 +190,11 @@ pub fn write(
                 .iter()
                 .map(|e| {
                     let edge = Edge::new(e.from, e.to, e.weight.max(0.0));
-                    if e.successive { edge.highlighted() } else { edge }
+                    if e.successive {
+                        edge.highlighted()
+                    } else {
+                        edge
+                    }
                 })
                 .collect();
             figure(

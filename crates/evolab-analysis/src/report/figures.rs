@@ -8,7 +8,11 @@ use super::ReportFolder;
 use crate::AnalysisError;
 
 /// Saves a chart as `figures/<name>.png` and `.svg`.
-pub fn figure(report: &mut ReportFolder, name: &str, chart: &impl Draw) -> Result<(), AnalysisError> {
+pub fn figure(
+    report: &mut ReportFolder,
+    name: &str,
+    chart: &impl Draw,
+) -> Result<(), AnalysisError> {
     let png = report.path(&format!("figures/{name}.png"))?;
     report.path(&format!("figures/{name}.svg"))?;
     let stem = png.with_extension("");
@@ -21,7 +25,13 @@ pub fn figure(report: &mut ReportFolder, name: &str, chart: &impl Draw) -> Resul
 pub fn slug(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     while out.contains("--") {
         out = out.replace("--", "-");

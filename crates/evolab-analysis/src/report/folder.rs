@@ -86,7 +86,8 @@ impl ReportFolder {
         let mut writer = csv::Writer::from_path(&path).map_err(|e| err(&e))?;
         let mut header_written = false;
         for (run, row) in rows {
-            let serde_json::Value::Object(fields) = serde_json::to_value(row).map_err(|e| err(&e))?
+            let serde_json::Value::Object(fields) =
+                serde_json::to_value(row).map_err(|e| err(&e))?
             else {
                 return Err(err(&"table rows must be structs"));
             };

@@ -24,7 +24,10 @@ pub fn render(analysis: &Analysis, figures: &[String]) -> String {
     let mut md = String::new();
     let ids: Vec<&str> = analysis.runs.iter().map(|r| r.id.as_str()).collect();
     let _ = writeln!(md, "# evolab analysis: {}\n", ids.join(", "));
-    let _ = writeln!(md, "| run | name | system | status | seed | texts | truncated | not English |");
+    let _ = writeln!(
+        md,
+        "| run | name | system | status | seed | texts | truncated | not English |"
+    );
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
     for r in &analysis.runs {
         let _ = writeln!(
@@ -33,7 +36,10 @@ pub fn render(analysis: &Analysis, figures: &[String]) -> String {
             r.id, r.name, r.system, r.status, r.master_seed, r.texts, r.truncated, r.non_english
         );
     }
-    let _ = writeln!(md, "\nScorers (every value in the tables was computed by these exact versions):\n");
+    let _ = writeln!(
+        md,
+        "\nScorers (every value in the tables was computed by these exact versions):\n"
+    );
     for s in &analysis.scorers {
         let _ = writeln!(md, "- `{s}`");
     }
@@ -56,7 +62,10 @@ pub fn render(analysis: &Analysis, figures: &[String]) -> String {
             "\n## Attractors of {run}\n\n{} chains, generations 0 to {}. Fit of the value at generation t on the initial value over chains: position b/(1 − a), strength 1 − |a|, TOST p-value for |a| < 1 (small means an attractor), 95% bootstrap intervals over chains.\n",
             t.chains, t.last_generation
         );
-        let _ = writeln!(md, "| task | metric | t | n | a | position [95% CI] | strength [95% CI] | p (TOST) |");
+        let _ = writeln!(
+            md,
+            "| task | metric | t | n | a | position [95% CI] | strength [95% CI] | p (TOST) |"
+        );
         let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
         for a in &t.attractors {
             let position = match a.position {
@@ -65,7 +74,11 @@ pub fn render(analysis: &Analysis, figures: &[String]) -> String {
                     num(a.position),
                     num(a.position_ci_low),
                     num(a.position_ci_high),
-                    if a.clipped == Some(true) { " (clipped)" } else { "" }
+                    if a.clipped == Some(true) {
+                        " (clipped)"
+                    } else {
+                        ""
+                    }
                 ),
                 None => "none".into(),
             };
@@ -107,11 +120,25 @@ pub fn render(analysis: &Analysis, figures: &[String]) -> String {
             md,
             "Within-generation similarity excludes self-pairs; the original code's inflated value is in `tables/generation_curves.csv` as `tfidf_within_legacy`.\n"
         );
-        let _ = writeln!(md, "| run | measure | first generation | last generation | repetitions |");
+        let _ = writeln!(
+            md,
+            "| run | measure | first generation | last generation | repetitions |"
+        );
         let _ = writeln!(md, "|---|---|---|---|---|");
         for run in &c.runs {
-            for measure in ["tfidf_within", "tfidf_within_legacy", "tfidf_to_first", "tfidf_successive", "embedding_within", "creativity"] {
-                let rows: Vec<_> = run.summary.iter().filter(|s| s.measure == measure && s.mean.is_some()).collect();
+            for measure in [
+                "tfidf_within",
+                "tfidf_within_legacy",
+                "tfidf_to_first",
+                "tfidf_successive",
+                "embedding_within",
+                "creativity",
+            ] {
+                let rows: Vec<_> = run
+                    .summary
+                    .iter()
+                    .filter(|s| s.measure == measure && s.mean.is_some())
+                    .collect();
                 if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
                     let _ = writeln!(
                         md,

@@ -73,7 +73,11 @@ fn evolution_figures(
                 .iter()
                 .filter(|r| &r.task == task && r.metric == metric.name)
                 .collect();
-            let name = if compare { format!("{run}: {task}") } else { task.clone() };
+            let name = if compare {
+                format!("{run}: {task}")
+            } else {
+                task.clone()
+            };
             chart = chart.series(series_of(&rows, name));
         }
     }
@@ -91,17 +95,28 @@ fn evolution_figures(
                 by_text.entry(r.initial_text.as_str()).or_default().push(r);
             }
             let mut chart = LineBands::new(Figure::new(
-                format!("{}: {task}, by initial text (mean ± SEM over repetitions)", metric.label),
+                format!(
+                    "{}: {task}, by initial text (mean ± SEM over repetitions)",
+                    metric.label
+                ),
                 "Generation",
                 metric.label.clone(),
             ));
             for (text, rows) in by_text {
                 chart = chart.series(series_of(&rows, text.to_string()));
             }
-            let prefix = if compare { format!("{}_", slug(run)) } else { String::new() };
+            let prefix = if compare {
+                format!("{}_", slug(run))
+            } else {
+                String::new()
+            };
             figure(
                 report,
-                &format!("{prefix}evolution_{}_{}_by_text", slug(&metric.name), slug(task)),
+                &format!(
+                    "{prefix}evolution_{}_{}_by_text",
+                    slug(&metric.name),
+                    slug(task)
+                ),
                 &chart,
             )?;
         }
@@ -116,7 +131,10 @@ fn scatter_figure(
     generation: u32,
 ) -> Result<(), AnalysisError> {
     let mut chart = ScatterFit::new(Figure::new(
-        format!("Initial vs generation-{generation} {}", metric.label.to_lowercase()),
+        format!(
+            "Initial vs generation-{generation} {}",
+            metric.label.to_lowercase()
+        ),
         format!("Initial {}", metric.label.to_lowercase()),
         format!("{} at generation {generation}", metric.label),
     ))
@@ -126,7 +144,11 @@ fn scatter_figure(
         for task in &t.tasks {
             let mut initial: BTreeMap<(u32, u32), f64> = BTreeMap::new();
             let mut target: BTreeMap<(u32, u32), f64> = BTreeMap::new();
-            for v in t.values.iter().filter(|v| &v.task == task && v.metric == metric.name) {
+            for v in t
+                .values
+                .iter()
+                .filter(|v| &v.task == task && v.metric == metric.name)
+            {
                 if let Some(x) = v.value {
                     if v.generation == 0 {
                         initial.insert((v.repetition, v.chain), x);
@@ -140,7 +162,11 @@ fn scatter_figure(
                 .filter_map(|(k, &x)| target.get(k).map(|&y| (x, y)))
                 .collect();
             let fit = find_fit(&t.attractors, task, &metric.name, generation);
-            let mut name = if compare { format!("{run}: {task}") } else { task.clone() };
+            let mut name = if compare {
+                format!("{run}: {task}")
+            } else {
+                task.clone()
+            };
             let mut group = ScatterGroup::new(String::new(), points);
             if let Some(row) = fit {
                 if let (Some(a), Some(b)) = (row.a, row.b) {
@@ -184,7 +210,10 @@ fn attractor_bars(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    for (what, label) in [("position", "Attractor position"), ("strength", "Attractor strength")] {
+    for (what, label) in [
+        ("position", "Attractor position"),
+        ("strength", "Attractor strength"),
+    ] {
         let mut chart = Bars::new(
             Figure::new(
                 format!(
@@ -192,7 +221,11 @@ fn attractor_bars(
                     metric.label.to_lowercase()
                 ),
                 "Task",
-                if what == "position" { metric.label.clone() } else { "Strength 1 − |a|".into() },
+                if what == "position" {
+                    metric.label.clone()
+                } else {
+                    "Strength 1 − |a|".into()
+                },
             ),
             tasks.clone(),
         );

@@ -47,12 +47,18 @@ pub fn analyze(ws: &Workspace, runs: &[String], args: &AnalysisArgs) -> anyhow::
     let folder = report::write(
         &analysis,
         &target,
-        &report::ReportOptions { legacy: args.legacy },
+        &report::ReportOptions {
+            legacy: args.legacy,
+        },
     )
     .with_context(|| format!("writing the report to {}", target.display()))?;
     eprintln!(
         "{} in {:.1}s{}",
-        if cached { "analysis read from the store" } else { "analysed" },
+        if cached {
+            "analysis read from the store"
+        } else {
+            "analysed"
+        },
         started.elapsed().as_secs_f64(),
         if analysis.runs.iter().any(|r| r.non_english > 0) {
             "; some texts do not look English (see report.md)"

@@ -24,7 +24,9 @@ pub fn fetch(ws: &Workspace, names: &[String], force: bool) -> anyhow::Result<()
         if asset.name == "tox-block" {
             // Converted now rather than at the first analysis, so that a missing Python
             // package shows up during set-up.
-            evolab_text::toxicity::prepare_tox_block(&ws.data_dir, &mut |line| eprintln!("{line}"))?;
+            evolab_text::toxicity::prepare_tox_block(&ws.data_dir, &mut |line| {
+                eprintln!("{line}")
+            })?;
         }
     }
     Ok(())

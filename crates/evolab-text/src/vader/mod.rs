@@ -13,9 +13,9 @@ mod tokens;
 
 use std::path::Path;
 
+use crate::word_hash::WordHashMap as FxHashMap;
 use crate::{assets, TextError};
 use constants::{BOOSTER_BIGRAMS, B_DECR, C_INCR, N_SCALAR, SPECIAL_CASE_IDIOMS};
-use crate::word_hash::WordHashMap as FxHashMap;
 use tokens::Token;
 
 /// Where [`Vader::load`] finds the lexicon inside the data directory.
