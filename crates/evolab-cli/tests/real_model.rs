@@ -344,7 +344,7 @@ fn telephone_run_is_analysed_into_tables_figures_and_a_report() {
     );
     // The initial texts are given, so their metrics are known without the model.
     assert!(
-        rows.iter().any(|r| r.contains(",bakery,0,length,50")),
+        rows.iter().any(|r| r.contains(",bakery,0,length,49.0")),
         "{values}"
     );
     let attractors = std::fs::read_to_string(out.join("tables/attractors.csv")).unwrap();
