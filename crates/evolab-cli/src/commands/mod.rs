@@ -28,7 +28,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
             ModelCommand::Fetch { name } => model::fetch(&ws, name.as_deref()),
             ModelCommand::List => model::list(&ws),
         },
-        Command::Analyze(args) => analyze::analyze(&ws, &[args.run.clone()], &args.options),
+        Command::Analyze(args) => {
+            analyze::analyze(&ws, std::slice::from_ref(&args.run), &args.options)
+        }
         Command::Compare(args) => analyze::analyze(&ws, &args.runs, &args.options),
         Command::Score(args) => score::score(&ws, &args),
         Command::Data { command } => match command {
