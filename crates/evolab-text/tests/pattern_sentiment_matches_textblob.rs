@@ -88,7 +88,7 @@ fn long_texts_match_textblob_and_score_much_faster() {
     let texts = sentiment_corpus::long_texts(60, 100, 400);
     let (expected, textblob_seconds) = textblob_scores(&texts);
     let scorer = PatternSentiment::load(&common::data_dir(&["pattern-sentiment"])).unwrap();
-    let ours = cpu_seconds_per_pass(&texts, |t| scorer.sentiment(t));
+    let ours = sentiment_corpus::cpu_seconds_per_pass(&texts, |t| scorer.sentiment(t));
     let (_, mismatches) = compare(&texts, &expected, &scorer);
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     println!(
@@ -98,27 +98,4 @@ fn long_texts_match_textblob_and_score_much_faster() {
         ours * 1e3,
         textblob_seconds / ours
     );
-}
-
-/// Seconds of this thread's CPU time per pass of `f` over `texts` (the machine is shared:
-/// wall time mostly measures other processes). The kernel updates the counter at
-/// scheduler ticks, so passes are repeated until at least half a second has accumulated.
-fn cpu_seconds_per_pass<R>(texts: &[String], f: impl Fn(&str) -> R) -> f64 {
-    let start = thread_cpu_seconds();
-    let mut passes = 0;
-    while thread_cpu_seconds() - start < 0.5 && passes < 10_000 {
-        for t in texts {
-            std::hint::black_box(f(t));
-        }
-        passes += 1;
-    }
-    (thread_cpu_seconds() - start) / f64::from(passes)
-}
-
-/// On-CPU time of the calling thread, from Linux's schedstat (nanoseconds).
-fn thread_cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat")
-        .expect("/proc/thread-self/schedstat (Linux) is needed for CPU timings");
-    let ns: u64 = stat.split_whitespace().next().unwrap().parse().unwrap();
-    ns as f64 * 1e-9
 }

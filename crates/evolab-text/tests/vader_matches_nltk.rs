@@ -17,10 +17,10 @@ fn nltk_scores(texts: &[String]) -> (Vec<VaderScores>, f64) {
         .map(|t| serde_json::to_string(t).unwrap() + "\n")
         .collect();
     let lexicon = data.join(LEXICON);
-    let out = run_with_arg(
+    let out = common::run_script_with_args(
         &python,
         "tests/python/vader_reference.py",
-        lexicon.to_str().unwrap(),
+        &[lexicon.to_str().unwrap()],
         &input,
     );
     let mut lines: Vec<&str> = out.lines().collect();
@@ -43,33 +43,6 @@ fn nltk_scores(texts: &[String]) -> (Vec<VaderScores>, f64) {
         })
         .collect();
     (scores, seconds)
-}
-
-/// Like `common::run_script`, with one command-line argument (the lexicon path).
-fn run_with_arg(python: &std::path::Path, script: &str, arg: &str, input: &str) -> String {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
-    let mut child = Command::new(python)
-        .arg(&script)
-        .arg(arg)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        out.status.success(),
-        "{} failed: {}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn same(a: f64, b: f64) -> bool {
@@ -114,7 +87,7 @@ fn long_texts_match_nltk_and_score_much_faster() {
     let (expected, nltk_seconds) = nltk_scores(&texts);
     let vader = Vader::load(&common::data_dir(&["vader"])).unwrap();
     let got: Vec<VaderScores> = texts.iter().map(|t| vader.polarity_scores(t)).collect();
-    let ours = cpu_seconds_per_pass(&texts, |t| vader.polarity_scores(t));
+    let ours = sentiment_corpus::cpu_seconds_per_pass(&texts, |t| vader.polarity_scores(t));
     for ((text, g), w) in texts.iter().zip(&got).zip(&expected) {
         assert!(
             same(g.compound, w.compound)
@@ -131,27 +104,4 @@ fn long_texts_match_nltk_and_score_much_faster() {
         ours * 1e3,
         nltk_seconds / ours
     );
-}
-
-/// Seconds of this thread's CPU time per pass of `f` over `texts` (the machine is shared:
-/// wall time mostly measures other processes). The kernel updates the counter at
-/// scheduler ticks, so passes are repeated until at least half a second has accumulated.
-fn cpu_seconds_per_pass<R>(texts: &[String], f: impl Fn(&str) -> R) -> f64 {
-    let start = thread_cpu_seconds();
-    let mut passes = 0;
-    while thread_cpu_seconds() - start < 0.5 && passes < 10_000 {
-        for t in texts {
-            std::hint::black_box(f(t));
-        }
-        passes += 1;
-    }
-    (thread_cpu_seconds() - start) / f64::from(passes)
-}
-
-/// On-CPU time of the calling thread, from Linux's schedstat (nanoseconds).
-fn thread_cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat")
-        .expect("/proc/thread-self/schedstat (Linux) is needed for CPU timings");
-    let ns: u64 = stat.split_whitespace().next().unwrap().parse().unwrap();
-    ns as f64 * 1e-9
 }

@@ -57,9 +57,15 @@ pub fn python(requirements: &[&str]) -> PathBuf {
 /// Runs `script` (a path relative to this crate) with `python`, feeding `input` on stdin,
 /// and returns its standard output.
 pub fn run_script(python: &Path, script: &str, input: &str) -> String {
+    run_script_with_args(python, script, &[], input)
+}
+
+/// [`run_script`] with command-line arguments for the script.
+pub fn run_script_with_args(python: &Path, script: &str, args: &[&str], input: &str) -> String {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
     let mut child = Command::new(python)
         .arg(&script)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
