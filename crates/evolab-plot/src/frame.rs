@@ -323,6 +323,42 @@ pub(crate) fn plot_rect<DB: DrawingBackend>(
     )
 }
 
+/// A plot with numeric x and y axes over the given ranges: its axes, its plotting
+/// rectangle inside `chart`, the data-to-pixel maps, and the grid already drawn.
+pub(crate) struct NumericPlot {
+    pub x: Axis,
+    pub y: Axis,
+    pub plot: Rect,
+    pub mx: LinearMap,
+    pub my: LinearMap,
+}
+
+pub(crate) fn numeric_plot<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    chart: Rect,
+    fig: &Figure,
+    x_range: (f64, f64),
+    y_range: (f64, f64),
+) -> Result<NumericPlot, PlotError> {
+    let sz = c.sizes();
+    let x = Axis::numeric(
+        x_range.0,
+        x_range.1,
+        crate::charts::tick_target(chart.width() * 0.8, sz.tick() * 4.0),
+        &fig.x_label,
+    );
+    let y = Axis::numeric(
+        y_range.0,
+        y_range.1,
+        crate::charts::tick_target(chart.height() * 0.8, sz.tick() * 2.2),
+        &fig.y_label,
+    );
+    let plot = plot_rect(c, chart, &x, &y);
+    let (mx, my) = maps(&plot, &x, &y);
+    draw_grid(c, &plot, Some(&x), Some(&y))?;
+    Ok(NumericPlot { x, y, plot, mx, my })
+}
+
 /// Data-to-pixel maps for a plot rectangle.
 pub(crate) fn maps(plot: &Rect, x: &Axis, y: &Axis) -> (LinearMap, LinearMap) {
     (

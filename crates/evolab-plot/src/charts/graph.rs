@@ -2,9 +2,8 @@
 
 use plotters::prelude::DrawingBackend;
 
-use crate::axis::{padded_range, Axis};
+use crate::axis::padded_range;
 use crate::canvas::{Canvas, HAlign, TextSpec, VAlign};
-use crate::charts::tick_target;
 use crate::figure::Figure;
 use crate::frame::{self, LegendEntry, Swatch};
 use crate::style::{mix, HIGHLIGHT, INK, PALETTE};
@@ -148,21 +147,8 @@ impl Draw for GraphPlot {
             padded_range(self.nodes.iter().map(|p| p.x), 0.12).expect("finite nodes");
         let (y_lo, y_hi) =
             padded_range(self.nodes.iter().map(|p| p.y), 0.12).expect("finite nodes");
-        let x = Axis::numeric(
-            x_lo,
-            x_hi,
-            tick_target(chart.width() * 0.8, sz.tick() * 4.0),
-            &self.figure.x_label,
-        );
-        let y = Axis::numeric(
-            y_lo,
-            y_hi,
-            tick_target(chart.height() * 0.8, sz.tick() * 2.2),
-            &self.figure.y_label,
-        );
-        let plot = frame::plot_rect(c, chart, &x, &y);
-        let (mx, my) = frame::maps(&plot, &x, &y);
-        frame::draw_grid(c, &plot, Some(&x), Some(&y))?;
+        let frame::NumericPlot { x, y, plot, mx, my } =
+            frame::numeric_plot(c, chart, &self.figure, (x_lo, x_hi), (y_lo, y_hi))?;
 
         let max_w = self.edges.iter().map(|e| e.weight).fold(0.0, f64::max);
         let (w_min, w_max) = (sz.px(1.5), sz.px(12.0));

@@ -2,9 +2,9 @@
 
 use plotters::prelude::DrawingBackend;
 
-use crate::axis::{padded_range, Axis};
+use crate::axis::padded_range;
 use crate::canvas::Canvas;
-use crate::charts::{check_range, tick_target};
+use crate::charts::check_range;
 use crate::figure::Figure;
 use crate::frame::{self, LegendEntry, Swatch};
 use crate::style::series_colour;
@@ -179,21 +179,8 @@ impl Draw for LineBands {
             .collect();
         let region = frame::begin(c, &self.figure)?;
         let (chart, legend_area) = frame::split_legend(c, region, &legend, self.figure.legend);
-        let x = Axis::numeric(
-            x_lo,
-            x_hi,
-            tick_target(chart.width() * 0.8, sz.tick() * 4.0),
-            &self.figure.x_label,
-        );
-        let y = Axis::numeric(
-            y_lo,
-            y_hi,
-            tick_target(chart.height() * 0.8, sz.tick() * 2.2),
-            &self.figure.y_label,
-        );
-        let plot = frame::plot_rect(c, chart, &x, &y);
-        let (mx, my) = frame::maps(&plot, &x, &y);
-        frame::draw_grid(c, &plot, Some(&x), Some(&y))?;
+        let frame::NumericPlot { x, y, plot, mx, my } =
+            frame::numeric_plot(c, chart, &self.figure, (x_lo, x_hi), (y_lo, y_hi))?;
 
         for (i, s) in self.series.iter().enumerate() {
             let col = series_colour(i);

@@ -2,9 +2,9 @@
 
 use plotters::prelude::DrawingBackend;
 
-use crate::axis::{format_value, padded_range, Axis};
+use crate::axis::{format_value, padded_range};
 use crate::canvas::Canvas;
-use crate::charts::{check_range, tick_target};
+use crate::charts::check_range;
 use crate::figure::Figure;
 use crate::frame::{self, diamond, LegendEntry, Swatch};
 use crate::style::{series_colour, INK, MUTED};
@@ -203,21 +203,8 @@ impl Draw for ScatterFit {
         }
         let region = frame::begin(c, &self.figure)?;
         let (chart, legend_area) = frame::split_legend(c, region, &legend, self.figure.legend);
-        let x = Axis::numeric(
-            xr.0,
-            xr.1,
-            tick_target(chart.width() * 0.8, sz.tick() * 4.0),
-            &self.figure.x_label,
-        );
-        let y = Axis::numeric(
-            yr.0,
-            yr.1,
-            tick_target(chart.height() * 0.8, sz.tick() * 2.2),
-            &self.figure.y_label,
-        );
-        let plot = frame::plot_rect(c, chart, &x, &y);
-        let (mx, my) = frame::maps(&plot, &x, &y);
-        frame::draw_grid(c, &plot, Some(&x), Some(&y))?;
+        let frame::NumericPlot { x, y, plot, mx, my } =
+            frame::numeric_plot(c, chart, &self.figure, (xr.0, xr.1), (yr.0, yr.1))?;
 
         if self.diagonal {
             let lo = xr.0.min(yr.0);
