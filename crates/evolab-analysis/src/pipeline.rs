@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use evolab_core::RunStore;
 use evolab_text::stop_words::StopWords;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::culture::{self, CultureAnalysis, CultureOptions};
 use crate::embedder::Embedder;
@@ -252,8 +251,5 @@ fn cache_key(
         "bootstrap_resamples": options.bootstrap_resamples,
         "level": options.level,
     });
-    Sha256::digest(key.to_string().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    evolab_core::digest::sha256_hex(key.to_string().as_bytes())
 }

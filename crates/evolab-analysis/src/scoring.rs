@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use evolab_core::store::ScoreRow;
 use evolab_core::RunStore;
 use evolab_text::{Scorer, TextError};
-use sha2::{Digest, Sha256};
 
 use crate::AnalysisError;
 
@@ -14,10 +13,7 @@ pub type TextScores = HashMap<String, Option<f64>>;
 
 /// sha256 of a text, the key of its scores in the store.
 pub fn text_key(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    evolab_core::digest::sha256_hex(text.as_bytes())
 }
 
 /// Scores `texts` with every scorer, splitting the texts over `threads` threads.

@@ -2,6 +2,7 @@
 //! and its run store, and exports.
 
 pub mod config_file;
+pub mod digest;
 pub mod export;
 pub mod home;
 pub mod seeds;

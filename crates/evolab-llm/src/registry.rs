@@ -7,10 +7,11 @@
 //! sha256 before it is moved into place.
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use evolab_core::digest::sha256_file;
 use evolab_core::wheels;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -453,20 +454,6 @@ fn write_sidecar(path: &Path, sha256: &str) {
             let _ = tmp.persist(&sidecar);
         }
     }
-}
-
-fn sha256_file(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex::encode(hasher.finalize()))
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use evolab_core::wheels;
-use sha2::{Digest, Sha256};
 
 use crate::TextError;
 
@@ -201,6 +200,30 @@ pub fn require(data_dir: &Path, local: &str) -> Result<PathBuf, TextError> {
     })
 }
 
+/// The bytes of the fetched data file `local`, with its path for later error messages.
+pub fn read(data_dir: &Path, local: &str) -> Result<(PathBuf, Vec<u8>), TextError> {
+    let path = require(data_dir, local)?;
+    match fs::read(&path) {
+        Ok(bytes) => Ok((path, bytes)),
+        Err(e) => Err(TextError::BadData {
+            reason: format!("cannot read it: {e}"),
+            path,
+        }),
+    }
+}
+
+/// [`read`] for a file that must be UTF-8 text.
+pub fn read_text(data_dir: &Path, local: &str) -> Result<(PathBuf, String), TextError> {
+    let (path, bytes) = read(data_dir, local)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((path, text)),
+        Err(e) => Err(TextError::BadData {
+            reason: format!("not UTF-8 text: {e}"),
+            path,
+        }),
+    }
+}
+
 /// Whether every file of `asset` is present in `data_dir`.
 pub fn is_installed(asset: &Asset, data_dir: &Path) -> bool {
     asset.files.iter().all(|f| data_dir.join(f.local).is_file())
@@ -270,15 +293,10 @@ fn files_verified(asset: &Asset, data_dir: &Path) -> Result<bool, TextError> {
 }
 
 fn sha256_file(path: &Path) -> Result<String, TextError> {
-    let bytes = fs::read(path).map_err(|e| TextError::BadData {
+    evolab_core::digest::sha256_file(path).map_err(|e| TextError::BadData {
         path: path.to_path_buf(),
         reason: e.to_string(),
-    })?;
-    Ok(hex(&Sha256::digest(&bytes)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    })
 }
 
 #[cfg(test)]

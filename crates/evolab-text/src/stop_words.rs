@@ -23,11 +23,7 @@ pub struct StopWords {
 impl StopWords {
     /// Loads the list from the fetched scikit-learn file in `data_dir`.
     pub fn load(data_dir: &Path) -> Result<StopWords, TextError> {
-        let path = assets::require(data_dir, STOP_WORDS_FILE)?;
-        let source = std::fs::read_to_string(&path).map_err(|e| TextError::BadData {
-            path: path.clone(),
-            reason: format!("cannot read the stop-word list: {e}"),
-        })?;
+        let (path, source) = assets::read_text(data_dir, STOP_WORDS_FILE)?;
         Self::parse_python(&source).map_err(|reason| TextError::BadData { path, reason })
     }
 

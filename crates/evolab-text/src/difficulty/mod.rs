@@ -66,16 +66,13 @@ impl GunningFog {
     /// (`evolab data fetch pyphen textstat`).
     pub fn load(data_dir: &Path) -> Result<Self, TextError> {
         let hyphenator = Hyphenator::load(&assets::require(data_dir, PYPHEN_EN_US)?)?;
-        let easy_path = assets::require(data_dir, EASY_WORDS)?;
-        let bad = |reason: String| TextError::BadData {
-            path: easy_path.clone(),
-            reason,
-        };
-        let text = std::fs::read_to_string(&easy_path)
-            .map_err(|e| bad(format!("cannot read it as UTF-8 text: {e}")))?;
+        let (easy_path, text) = assets::read_text(data_dir, EASY_WORDS)?;
         let easy_words = Self::parse_easy_words(&text);
         if easy_words.iter().all(|w| w.is_empty()) {
-            return Err(bad("it holds no words".into()));
+            return Err(TextError::BadData {
+                path: easy_path,
+                reason: "it holds no words".into(),
+            });
         }
         Ok(GunningFog {
             hyphenator,

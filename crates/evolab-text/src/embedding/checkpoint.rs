@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
-use sha2::{Digest, Sha256};
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use crate::TextError;
@@ -80,7 +79,7 @@ impl Checkpoint {
             .map_err(|e| bad(&tokenizer_path, format!("not a tokenizers JSON file ({e})")))?;
 
         let bytes = fs::read(&weights_path).map_err(|e| bad(&weights_path, e))?;
-        let weights_sha256 = hex(&Sha256::digest(&bytes));
+        let weights_sha256 = evolab_core::digest::sha256_hex(&bytes);
         let weights = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)
             .map_err(|e| bad(&weights_path, format!("not a safetensors file ({e})")))?;
 
@@ -157,8 +156,4 @@ pub(crate) fn bad(path: &Path, reason: impl ToString) -> TextError {
         path: path.to_path_buf(),
         reason: reason.to_string(),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

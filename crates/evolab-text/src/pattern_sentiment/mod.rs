@@ -44,15 +44,7 @@ impl PatternSentiment {
     /// Loads `en-sentiment.xml` from `data_dir` (see [`crate::assets`], asset
     /// "pattern-sentiment").
     pub fn load(data_dir: &Path) -> Result<Self, TextError> {
-        let path = assets::require(data_dir, LEXICON)?;
-        let bytes = std::fs::read(&path).map_err(|e| TextError::BadData {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        let xml = String::from_utf8(bytes).map_err(|e| TextError::BadData {
-            path: path.clone(),
-            reason: format!("not UTF-8: {e}"),
-        })?;
+        let (path, xml) = assets::read_text(data_dir, LEXICON)?;
         Ok(Self::from_words(lexicon::parse(&xml, &path)?))
     }
 

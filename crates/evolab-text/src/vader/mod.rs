@@ -49,11 +49,7 @@ struct WordFacts {
 impl Vader {
     /// Loads `vader_lexicon.txt` from `data_dir` (see [`crate::assets`], asset "vader").
     pub fn load(data_dir: &Path) -> Result<Self, TextError> {
-        let path = assets::require(data_dir, LEXICON)?;
-        let bytes = std::fs::read(&path).map_err(|e| TextError::BadData {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+        let (path, bytes) = assets::read(data_dir, LEXICON)?;
         Ok(Self::from_lexicon(lexicon::parse(&bytes, &path)?))
     }
 
