@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use evolab_core::RunStore;
 use evolab_text::similarity::{
     cosine_from_embeddings, creativity, creativity_index, generation_similarity, similarity_graph,
-    split_words, word_chains, GenerationLayout, GenerationSimilarity, Matrix, SelfPairs,
-    SimilarityGraph, SpringLayout, TfIdf, WordChains,
+    split_words, word_chains, Creativity, GenerationLayout, GenerationSimilarity, Matrix,
+    SelfPairs, SimilarityGraph, SpringLayout, TfIdf, WordChains,
 };
 use evolab_text::stats::{mean, mean_ci, sample_sd};
 use evolab_text::stop_words::StopWords;
@@ -111,8 +111,8 @@ pub fn analyse(
         Some(e) => Some(embed_cached(store, e, &all, progress)?),
         None => None,
     };
-    let word_vectors = match embedder {
-        Some(e) => Some(word_vectors(store, e, &all, progress)?),
+    let story_creativity = match embedder {
+        Some(e) => Some(story_creativity(store, e, &all, progress)?),
         None => None,
     };
 
@@ -175,11 +175,9 @@ pub fn analyse(
                         value: mean(&values),
                     });
                 }
-                if let Some(words) = &word_vectors {
-                    let per_story: Vec<_> = stories
-                        .iter()
-                        .map(|&i| creativity(&words[offset + i]))
-                        .collect();
+                if let Some(per_text) = &story_creativity {
+                    let per_story: Vec<Creativity> =
+                        stories.iter().map(|&i| per_text[offset + i]).collect();
                     curves.push(CurveRow {
                         run: run_id.clone(),
                         repetition: rep.repetition,
@@ -274,33 +272,31 @@ fn summarise(curves: &[CurveRow], level: f64) -> Vec<CurveSummary> {
         .collect()
 }
 
-/// Each text's word vectors, for the creativity index: every distinct word is embedded on
-/// its own once (and cached), then looked up per story.
-fn word_vectors(
+/// The creativity statistics of each text: every distinct word is embedded on its own once
+/// (and cached), and each text's statistics are computed from references to those vectors.
+fn story_creativity(
     store: &RunStore,
     embedder: &dyn Embedder,
     texts: &[&str],
     progress: &mut dyn FnMut(&str, usize, usize),
-) -> Result<Vec<Vec<Vec<f32>>>, AnalysisError> {
+) -> Result<Vec<Creativity>, AnalysisError> {
     let split: Vec<Vec<String>> = texts.iter().map(|t| split_words(t)).collect();
     let mut unique: Vec<&str> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for words in &split {
         for w in words {
-            if !index.contains_key(w.as_str()) {
-                index.insert(w.as_str(), unique.len());
+            index.entry(w.as_str()).or_insert_with(|| {
                 unique.push(w.as_str());
-            }
+                unique.len() - 1
+            });
         }
     }
     let vectors = embed_cached(store, embedder, &unique, progress)?;
     Ok(split
         .iter()
         .map(|words| {
-            words
-                .iter()
-                .map(|w| vectors[index[w.as_str()]].clone())
-                .collect()
+            let refs: Vec<&Vec<f32>> = words.iter().map(|w| &vectors[index[w.as_str()]]).collect();
+            creativity(&refs)
         })
         .collect())
 }

@@ -16,7 +16,7 @@ use crate::AnalysisError;
 
 /// Bumped whenever an analysis would give different numbers for the same inputs, so that
 /// cached results from an older evolab are recomputed.
-const ANALYSIS_VERSION: u32 = 1;
+const ANALYSIS_VERSION: u32 = 2;
 
 #[derive(Clone, Debug)]
 pub struct AnalysisOptions {
@@ -74,6 +74,8 @@ pub struct MetricInfo {
     pub label: String,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// Lexicon or vocabulary metrics, meaningless for texts in other languages.
+    pub english_only: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -88,7 +90,7 @@ pub struct Analysis {
 /// The metric families used when the user names none.
 pub fn default_metrics(system: &str) -> Vec<String> {
     let names: &[&str] = match system {
-        "telephone" => &["length", "difficulty", "positivity", "toxicity", "english"],
+        "telephone" => suite::DEFAULT_METRICS,
         _ => &["length", "positivity", "pattern", "english"],
     };
     names.iter().map(|s| s.to_string()).collect()
@@ -166,6 +168,7 @@ pub fn analyse(
             label: m.label.to_string(),
             min: m.domain.min,
             max: m.domain.max,
+            english_only: m.english_only,
         })
         .collect();
     let runs: Vec<RunSummary> = measured

@@ -14,7 +14,7 @@ use crate::AnalysisError;
 pub struct MetricFamily {
     pub name: &'static str,
     pub description: &'static str,
-    /// `evolab data fetch` names of the data it reads.
+    /// `evolab data fetch` names of the data it reads, shown by `evolab score --list`.
     pub assets: &'static [&'static str],
 }
 

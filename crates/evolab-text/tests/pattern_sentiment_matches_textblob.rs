@@ -10,22 +10,13 @@ const TEXTBLOB: &[&str] = &["textblob==0.17.1", "nltk==3.8.1"];
 
 fn textblob_scores(texts: &[String]) -> (Vec<(f64, f64)>, f64) {
     let python = common::python(TEXTBLOB);
-    let input: String = texts
-        .iter()
-        .map(|t| serde_json::to_string(t).unwrap() + "\n")
-        .collect();
+    let input = sentiment_corpus::jsonl(texts);
     let out = common::run_script(
         &python,
         "tests/python/pattern_sentiment_reference.py",
         &input,
     );
-    let mut lines: Vec<&str> = out.lines().collect();
-    let seconds: f64 = lines
-        .pop()
-        .and_then(|l| l.strip_prefix("seconds "))
-        .expect("timing line")
-        .parse()
-        .unwrap();
+    let (lines, seconds) = sentiment_corpus::lines_and_seconds(&out);
     let scores = lines
         .iter()
         .map(|l| {

@@ -12,10 +12,7 @@ const NLTK: &[&str] = &["nltk==3.8.1"];
 fn nltk_scores(texts: &[String]) -> (Vec<VaderScores>, f64) {
     let data = common::data_dir(&["vader"]);
     let python = common::python(NLTK);
-    let input: String = texts
-        .iter()
-        .map(|t| serde_json::to_string(t).unwrap() + "\n")
-        .collect();
+    let input = sentiment_corpus::jsonl(texts);
     let lexicon = data.join(LEXICON);
     let out = common::run_script_with_args(
         &python,
@@ -23,13 +20,7 @@ fn nltk_scores(texts: &[String]) -> (Vec<VaderScores>, f64) {
         &[lexicon.to_str().unwrap()],
         &input,
     );
-    let mut lines: Vec<&str> = out.lines().collect();
-    let seconds: f64 = lines
-        .pop()
-        .and_then(|l| l.strip_prefix("seconds "))
-        .expect("timing line")
-        .parse()
-        .unwrap();
+    let (lines, seconds) = sentiment_corpus::lines_and_seconds(&out);
     let scores = lines
         .iter()
         .map(|l| {

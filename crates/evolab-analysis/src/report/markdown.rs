@@ -43,10 +43,17 @@ pub fn render(analysis: &Analysis, figures: &[String]) -> String {
     for s in &analysis.scorers {
         let _ = writeln!(md, "- `{s}`");
     }
-    if analysis.runs.iter().any(|r| r.non_english > 0) {
+    let english_only: Vec<&str> = analysis
+        .metrics
+        .iter()
+        .filter(|m| m.english_only)
+        .map(|m| m.name.as_str())
+        .collect();
+    if analysis.runs.iter().any(|r| r.non_english > 0) && !english_only.is_empty() {
         let _ = writeln!(
             md,
-            "\n**Warning:** some texts do not look English. Difficulty, positivity and toxicity are English-only; their values for those texts are not meaningful (`tables/values.csv` has the `english` flag per text when scored)."
+            "\n**Warning:** some texts do not look English (counted per run above). {} are English-only: their values for those texts are not meaningful. `evolab score` on the exported texts flags each one.",
+            english_only.join(", ")
         );
     }
     if analysis.runs.iter().any(|r| r.status != "finished") {

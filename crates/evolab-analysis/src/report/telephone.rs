@@ -161,23 +161,21 @@ fn scatter_figure(
                 .iter()
                 .filter_map(|(k, &x)| target.get(k).map(|&y| (x, y)))
                 .collect();
-            let fit = find_fit(&t.attractors, task, &metric.name, generation);
-            let mut name = if compare {
+            let name = if compare {
                 format!("{run}: {task}")
             } else {
                 task.clone()
             };
-            let mut group = ScatterGroup::new(String::new(), points);
-            if let Some(row) = fit {
+            // The legend shows the fitted equation itself.
+            let mut group = ScatterGroup::new(name, points);
+            if let Some(row) = find_fit(&t.attractors, task, &metric.name, generation) {
                 if let (Some(a), Some(b)) = (row.a, row.b) {
                     group = group.fit(Line::new(a, b));
-                    name.push_str(&format!(" (a = {a:.2})"));
                 }
                 if let Some(p) = row.position {
                     group = group.mark(p, p);
                 }
             }
-            group.name = name;
             chart = chart.group(group);
         }
     }

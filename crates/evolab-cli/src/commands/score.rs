@@ -20,7 +20,12 @@ const BATCH: usize = 1024;
 pub fn score(ws: &Workspace, args: &ScoreArgs) -> anyhow::Result<()> {
     if args.list {
         for family in FAMILIES {
-            println!("{:<14} {}", family.name, family.description);
+            let data = if family.assets.is_empty() {
+                String::new()
+            } else {
+                format!(" [data: {}]", family.assets.join(", "))
+            };
+            println!("{:<14} {}{data}", family.name, family.description);
         }
         return Ok(());
     }

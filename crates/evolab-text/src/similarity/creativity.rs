@@ -41,11 +41,16 @@ pub struct Creativity {
 /// The creativity statistics of one story from its word vectors. Zero vectors (and vectors
 /// whose norm is not finite) are dropped: they have no direction. Vectors of different
 /// lengths are added as if padded with zeros.
-pub fn creativity(word_vectors: &[Vec<f32>]) -> Creativity {
-    let dim = word_vectors.iter().map(Vec::len).max().unwrap_or(0);
+pub fn creativity<V: AsRef<[f32]>>(word_vectors: &[V]) -> Creativity {
+    let dim = word_vectors
+        .iter()
+        .map(|v| v.as_ref().len())
+        .max()
+        .unwrap_or(0);
     let mut sum = vec![0.0f64; dim];
     let mut words = 0usize;
     for v in word_vectors {
+        let v = v.as_ref();
         let norm = v.iter().map(|&x| x as f64 * x as f64).sum::<f64>().sqrt();
         if norm == 0.0 || !norm.is_finite() {
             continue;

@@ -447,3 +447,23 @@ fn thread_cpu_seconds() -> f64 {
     let ns: u64 = stat.split_whitespace().next().unwrap().parse().unwrap();
     ns as f64 * 1e-9
 }
+
+/// The texts as JSONL, one JSON string per line, for the reference scripts' stdin.
+pub fn jsonl(texts: &[String]) -> String {
+    texts
+        .iter()
+        .map(|t| serde_json::to_string(t).unwrap() + "\n")
+        .collect()
+}
+
+/// A reference script's output: one line per text, then `seconds <CPU time>`.
+pub fn lines_and_seconds(out: &str) -> (Vec<&str>, f64) {
+    let mut lines: Vec<&str> = out.lines().collect();
+    let seconds: f64 = lines
+        .pop()
+        .and_then(|l| l.strip_prefix("seconds "))
+        .expect("timing line")
+        .parse()
+        .unwrap();
+    (lines, seconds)
+}
