@@ -47,6 +47,7 @@ pub fn python(requirements: &[&str]) -> PathBuf {
             "pip",
             "install",
             "--quiet",
+            "--no-cache-dir",
             "--disable-pip-version-check",
         ])
         .args(requirements));
