@@ -1,15 +1,23 @@
 #!/usr/bin/env python3
 """Writes a deterministic benchmark corpus: JSONL, one text of 100 to 400 words per line.
 
-Texts are assembled from a pool of sentences written for evolab, in varied registers (news,
-science, stories, angry and friendly comments), so that every scorer takes its usual paths:
-sentence splitting, long words, boosters and negations, insults.
+Texts mix two kinds of sentences:
+- sentences written for evolab, in varied registers (news, science, stories, angry and
+  friendly comments), so that every scorer takes its usual paths: sentence splitting, long
+  words, boosters and negations, insults;
+- with --vocab, three sentences in four are drawn word by word from a frequency-ranked
+  vocabulary (tox-block's vocab.json: the 20,000 commonest words of Wikipedia talk-page
+  comments) with Zipf's law, p(rank) proportional to 1/rank. Their words vary the way real
+  prose does, so per-word caches (textstat's, pyphen's) hit about as often as on real text;
+  from the written sentences alone (a few hundred distinct words) they hit almost always.
 
-usage: make_corpus.py N OUT.jsonl [SEED]
+usage: make_corpus.py N OUT.jsonl [SEED] [--vocab VOCAB.json]
 """
+import argparse
+import bisect
+import itertools
 import json
 import random
-import sys
 
 SENTENCES = [
     "The committee met on Tuesday to discuss the new budget for the regional hospital.",
@@ -55,16 +63,40 @@ SENTENCES = [
 ]
 
 
+def zipf_sentences(vocab_path, rng):
+    """An endless stream of sentences of Zipf-distributed words from vocab.json."""
+    with open(vocab_path, encoding="utf-8") as f:
+        ranked = sorted(json.load(f)["word_index"].items(), key=lambda kv: kv[1])
+    words = [w for w, _ in ranked]
+    cumulative = list(itertools.accumulate(1.0 / rank for rank in range(1, len(words) + 1)))
+    total = cumulative[-1]
+    while True:
+        n = rng.randint(6, 28)
+        picked = [words[bisect.bisect(cumulative, rng.random() * total)] for _ in range(n)]
+        if n > 12 and rng.random() < 0.5:
+            picked[n // 2] += ","
+        end = rng.choices([".", "!", "?"], weights=[8, 1, 1])[0]
+        yield picked[0][:1].upper() + " ".join(picked)[1:] + end
+
+
 def main():
-    n = int(sys.argv[1])
-    out = sys.argv[2]
-    rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
-    with open(out, "w", encoding="utf-8") as f:
-        for i in range(n):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("out")
+    parser.add_argument("seed", type=int, nargs="?", default=0)
+    parser.add_argument("--vocab", help="tox-block's vocab.json, for Zipf-sampled sentences")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    drawn = zipf_sentences(args.vocab, rng) if args.vocab else None
+    with open(args.out, "w", encoding="utf-8") as f:
+        for i in range(args.n):
             target = rng.randint(100, 400)
             words, parts = 0, []
             while words < target:
-                s = rng.choice(SENTENCES)
+                if drawn is not None and rng.random() < 0.75:
+                    s = next(drawn)
+                else:
+                    s = rng.choice(SENTENCES)
                 parts.append(s)
                 words += len(s.split())
             f.write(json.dumps({"id": i, "text": " ".join(parts)}) + "\n")

@@ -10,6 +10,7 @@
 pub mod counting;
 pub mod hyphenation;
 pub mod pychars;
+mod word_cache;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -20,6 +21,7 @@ use crate::word_hash::BuildWordHasher;
 
 use crate::{assets, TextError};
 pub use hyphenation::Hyphenator;
+use word_cache::{CacheOwner, WordFacts};
 
 /// Data file of the en_US hyphenation patterns (asset "pyphen").
 pub const PYPHEN_EN_US: &str = "pyphen-0.15.0/hyph_en_US.dic";
@@ -34,6 +36,7 @@ pub const SYLLABLE_THRESHOLD: usize = 3;
 pub struct GunningFog {
     hyphenator: Hyphenator,
     easy_words: HashSet<String, BuildWordHasher>,
+    cache_owner: CacheOwner,
 }
 
 /// What the fog index is computed from.
@@ -77,6 +80,7 @@ impl GunningFog {
         Ok(GunningFog {
             hyphenator,
             easy_words,
+            cache_owner: CacheOwner::new(),
         })
     }
 
@@ -85,6 +89,7 @@ impl GunningFog {
         GunningFog {
             hyphenator,
             easy_words: Self::parse_easy_words(easy_words),
+            cache_owner: CacheOwner::new(),
         }
     }
 
@@ -119,30 +124,36 @@ impl GunningFog {
     /// syllables. Inflections of easy words ("dogs") are not easy, as in textstat.
     pub fn difficult_words(&self, text: &str, syllable_threshold: usize) -> usize {
         let lowered = pychars::lower(text);
-        // Sized for the long tokens of typical prose, so it rarely grows.
-        let mut seen: HashSet<&str, BuildWordHasher> =
-            HashSet::with_capacity_and_hasher(lowered.len() / 16, BuildWordHasher::default());
         let mut count = 0;
-        counting::for_each_difficulty_token(&lowered, |t| {
-            // `syllable_count(token)` on a lower-case token: one word once its apostrophes
-            // and `=` are gone. Short words cannot reach the threshold: skip them before
-            // any hashing.
-            if self.hyphenator.max_syllables(t.word_chars) < syllable_threshold
-                || !seen.insert(t.token)
-                || self.easy_words.contains(t.token)
-            {
-                return;
-            }
-            let syllables = if t.has_extras {
-                let word = counting::without_punctuation(t.token);
-                self.hyphenator.syllables_of_lowercase(&word, t.word_chars)
-            } else {
-                self.hyphenator
-                    .syllables_of_lowercase(t.token, t.word_chars)
-            };
-            count += usize::from(syllables >= syllable_threshold);
+        word_cache::for_text(self.cache_owner, |words| {
+            counting::for_each_difficulty_token(&lowered, |t| {
+                // `syllable_count(token)` on a lower-case token: one word once its
+                // apostrophes and `=` are gone. Short words cannot reach the threshold: skip
+                // them before any hashing.
+                if self.hyphenator.max_syllables(t.word_chars) < syllable_threshold {
+                    return;
+                }
+                let Some(facts) = words.first_occurrence(t.token, || self.word_facts(&t)) else {
+                    return;
+                };
+                count += usize::from(!facts.easy && facts.syllables as usize >= syllable_threshold);
+            });
         });
         count
+    }
+
+    fn word_facts(&self, t: &counting::DifficultyToken) -> WordFacts {
+        let syllables = if t.has_extras {
+            let word = counting::without_punctuation(t.token);
+            self.hyphenator.syllables_of_lowercase(&word, t.word_chars)
+        } else {
+            self.hyphenator
+                .syllables_of_lowercase(t.token, t.word_chars)
+        };
+        WordFacts {
+            easy: self.easy_words.contains(t.token),
+            syllables: u32::try_from(syllables).unwrap_or(u32::MAX),
+        }
     }
 
     /// textstat's `syllable_count(text)`: the text lower-cased and stripped of punctuation,

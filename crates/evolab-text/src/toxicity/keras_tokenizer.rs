@@ -11,6 +11,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::word_hash::{BuildWordHasher, WordHashMap};
 use crate::TextError;
 
 /// The layout of `vocab.json` this module reads.
@@ -38,8 +39,8 @@ struct VocabConfig {
 
 #[derive(Debug)]
 pub struct KerasTokenizer {
-    word_index: HashMap<String, u32>,
-    filters: HashSet<char>,
+    word_index: WordHashMap<String, u32>,
+    filters: HashSet<char, BuildWordHasher>,
     split: char,
     lower: bool,
     maxlen: usize,
@@ -89,7 +90,7 @@ impl KerasTokenizer {
             )));
         }
         Ok(KerasTokenizer {
-            word_index: vocab.word_index,
+            word_index: vocab.word_index.into_iter().collect(),
             filters: c.filters.chars().collect(),
             split,
             lower: c.lower,

@@ -6,6 +6,7 @@
 //! carries the identity of the model that produced it. Other models plug in through
 //! [`ToxicityModel`].
 
+mod activations;
 mod bilstm;
 mod keras_tokenizer;
 mod prepare;

@@ -89,13 +89,13 @@ impl ToxBlock {
             .min(texts.len() / TEXTS_PER_THREAD)
             .max(1);
         if threads == 1 {
-            return self.predict_chunk(texts);
+            return self.predict_on_this_thread(texts);
         }
         let chunk = texts.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let handles: Vec<_> = texts
                 .chunks(chunk)
-                .map(|part| scope.spawn(move || self.predict_chunk(part)))
+                .map(|part| scope.spawn(move || self.predict_on_this_thread(part)))
                 .collect();
             handles
                 .into_iter()
@@ -104,12 +104,11 @@ impl ToxBlock {
         })
     }
 
-    fn predict_chunk(&self, texts: &[&str]) -> Vec<[f32; LABELS]> {
-        let mut ws = self.net.workspace();
-        texts
-            .iter()
-            .map(|text| self.net.predict(&self.tokenizer.padded(text), &mut ws))
-            .collect()
+    /// [`ToxBlock::predict_all`] without starting threads (for callers that parallelise
+    /// themselves).
+    pub fn predict_on_this_thread(&self, texts: &[&str]) -> Vec<[f32; LABELS]> {
+        let seqs: Vec<Vec<u32>> = texts.iter().map(|t| self.tokenizer.padded(t)).collect();
+        self.net.predict(&seqs)
     }
 }
 

@@ -1,16 +1,16 @@
-//! Rough throughput of the Gunning fog scorer on 100-400-word texts.
+//! Rough throughput of one text scorer, in CPU time, on 100-400-word texts.
 //!
-//! `cargo run --release -p evolab-text --example fog_speed [DATA_DIR [TEXTS.json]]`: the data
-//! directory defaults to `evolab data fetch`'s (it needs the "pyphen" and "textstat" assets);
-//! TEXTS.json, a JSON array of strings, replaces the generated texts (whose tiny vocabulary
-//! flatters textstat's per-word caches). `tests/python/fog_speed.py TEXTS.json` times
-//! textstat on the same file.
+//! `cargo run --release -p evolab-text --example scorer_speed SCORER [DATA_DIR [TEXTS]]`
+//! SCORER is fog, vader, pattern or toxicity. The data directory defaults to `evolab data
+//! fetch`'s. TEXTS (a JSON array of strings, or JSONL with a "text" field as
+//! `bench/make_corpus.py` writes) replaces the generated texts, whose tiny vocabulary
+//! flatters per-word caches. `tests/python/fog_speed.py TEXTS.json` times textstat on the
+//! same file.
 
 use std::path::Path;
 use std::time::Instant;
 
-use evolab_text::assets;
-use evolab_text::GunningFog;
+use evolab_text::{assets, GunningFog, PatternSentiment, ToxBlock, Vader};
 
 const WORDS: &[&str] = &[
     "the",
@@ -58,14 +58,45 @@ const WORDS: &[&str] = &[
 
 fn main() {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
-    let data_dir = args
+    let usage = "usage: scorer_speed fog|vader|pattern|toxicity [DATA_DIR [TEXTS]]";
+    let scorer = args
         .first()
+        .and_then(|s| s.to_str())
+        .unwrap_or_else(|| fail(usage));
+    let data_dir = args
+        .get(1)
         .map(Into::into)
         .unwrap_or_else(assets::default_data_dir);
-    let fog = GunningFog::load(&data_dir).unwrap_or_else(|e| fail(&e.to_string()));
-    let texts = match args.get(1) {
+    let texts = match args.get(2) {
         Some(path) => read_texts(path.as_ref()),
         None => generated(),
+    };
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let score: Box<dyn Fn(&[&str]) -> f64> = match scorer {
+        "fog" => {
+            let fog = GunningFog::load(&data_dir).unwrap_or_else(|e| fail(&e.to_string()));
+            Box::new(move |t| t.iter().map(|t| fog.fog(t)).sum())
+        }
+        "vader" => {
+            let vader = Vader::load(&data_dir).unwrap_or_else(|e| fail(&e.to_string()));
+            Box::new(move |t| t.iter().map(|t| vader.compound(t)).sum())
+        }
+        "pattern" => {
+            let pattern =
+                PatternSentiment::load(&data_dir).unwrap_or_else(|e| fail(&e.to_string()));
+            Box::new(move |t| t.iter().map(|t| pattern.sentiment(t).0).sum())
+        }
+        "toxicity" => {
+            let model = ToxBlock::load(&data_dir).unwrap_or_else(|e| fail(&e.to_string()));
+            // Scored in batches of 1,024, as `evolab score` does, on this thread only.
+            Box::new(move |t| {
+                t.chunks(1024)
+                    .flat_map(|c| model.predict_on_this_thread(c))
+                    .map(|p| f64::from(p[0]))
+                    .sum()
+            })
+        }
+        _ => fail(usage),
     };
     let words: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();
 
@@ -73,16 +104,14 @@ fn main() {
     let start = Instant::now();
     let cpu_start = cpu_ns();
     let mut checksum = 0.0;
-    let rounds = 5;
+    let rounds = 3;
     for _ in 0..rounds {
-        for text in &texts {
-            checksum += fog.fog(text);
-        }
+        checksum += score(&refs);
     }
     let wall = start.elapsed().as_secs_f64();
     let n = (texts.len() * rounds) as f64;
     println!(
-        "{n} texts of {:.0} words on average, checksum {:.2} per round",
+        "{scorer}: {n} texts of {:.0} words on average, checksum {:.4} per round",
         words as f64 / texts.len() as f64,
         checksum / rounds as f64
     );
@@ -132,12 +161,22 @@ fn generated() -> Vec<String> {
 fn read_texts(path: &Path) -> Vec<String> {
     let json =
         std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
-    serde_json::from_str(&json).unwrap_or_else(|e| {
-        fail(&format!(
-            "{}: not a JSON array of strings: {e}",
-            path.display()
-        ))
-    })
+    if let Ok(texts) = serde_json::from_str(&json) {
+        return texts;
+    }
+    json.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let row: serde_json::Value = serde_json::from_str(line).ok()?;
+            Some(row.get("text")?.as_str()?.to_string())
+        })
+        .collect::<Option<_>>()
+        .unwrap_or_else(|| {
+            fail(&format!(
+                "{}: neither a JSON array of strings nor JSONL with a \"text\" field",
+                path.display()
+            ))
+        })
 }
 
 fn fail(message: &str) -> ! {
