@@ -75,10 +75,19 @@ impl Vader {
 
     /// The compound score alone, in [-1, 1], rounded to 4 decimals.
     pub fn compound(&self, text: &str) -> f64 {
-        self.polarity_scores(text).compound
+        let sentiments = self.sentiments(text);
+        if sentiments.is_empty() {
+            return 0.0;
+        }
+        python::round(compound(&sentiments, punctuation_emphasis(text)), 4)
     }
 
     pub fn polarity_scores(&self, text: &str) -> VaderScores {
+        score_valence(&self.sentiments(text), text)
+    }
+
+    /// One valence per token, after every rule but the punctuation emphasis.
+    fn sentiments(&self, text: &str) -> Vec<f64> {
         let tokens = tokens::words_and_emoticons(text);
         let facts: Vec<WordFacts> = tokens
             .iter()
@@ -97,7 +106,7 @@ impl Vader {
         };
         let mut sentiments = scorer.sentiments();
         but_check(&scorer.tokens, &mut sentiments);
-        score_valence(&sentiments, text)
+        sentiments
     }
 }
 
@@ -280,6 +289,18 @@ fn punctuation_emphasis(text: &str) -> f64 {
     ep + qm
 }
 
+/// The compound score before rounding.
+fn compound(sentiments: &[f64], amplifier: f64) -> f64 {
+    // Left-to-right summation, as Python (before 3.12) sums a list of floats.
+    let mut sum_s: f64 = sentiments.iter().fold(0.0, |acc, &s| acc + s);
+    if sum_s > 0.0 {
+        sum_s += amplifier;
+    } else if sum_s < 0.0 {
+        sum_s -= amplifier;
+    }
+    sum_s / (sum_s * sum_s + 15.0).sqrt()
+}
+
 fn score_valence(sentiments: &[f64], text: &str) -> VaderScores {
     if sentiments.is_empty() {
         return VaderScores {
@@ -289,15 +310,8 @@ fn score_valence(sentiments: &[f64], text: &str) -> VaderScores {
             compound: 0.0,
         };
     }
-    // Left-to-right summation, as Python (before 3.12) sums a list of floats.
-    let mut sum_s: f64 = sentiments.iter().fold(0.0, |acc, &s| acc + s);
     let amplifier = punctuation_emphasis(text);
-    if sum_s > 0.0 {
-        sum_s += amplifier;
-    } else if sum_s < 0.0 {
-        sum_s -= amplifier;
-    }
-    let compound = sum_s / (sum_s * sum_s + 15.0).sqrt();
+    let compound = compound(sentiments, amplifier);
 
     let (mut pos_sum, mut neg_sum, mut neu_count) = (0.0_f64, 0.0_f64, 0_u32);
     for &s in sentiments {
