@@ -11,6 +11,8 @@ use clap::Parser;
 fn main() -> std::process::ExitCode {
     ensure_passive_openmp();
     restore_default_sigpipe();
+    #[cfg(feature = "embeddings")]
+    evolab_text::embedding::keep_freed_memory_for_reuse();
     let cli = cli::Cli::parse();
     match commands::dispatch(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -8,6 +8,8 @@ use std::time::Instant;
 use evolab_text::embedding::SentenceEncoder;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // As `evolab` does.
+    evolab_text::embedding::keep_freed_memory_for_reuse();
     let args: Vec<String> = std::env::args().collect();
     let [_, model_dir, texts_file] = args.as_slice() else {
         return Err("usage: embed_bench MODEL_DIR TEXTS_FILE".into());

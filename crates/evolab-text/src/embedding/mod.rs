@@ -4,6 +4,7 @@
 //! Only built with the `embeddings` feature: candle is a long build that the numeric
 //! metrics do not need.
 
+mod allocator;
 mod batch;
 mod checkpoint;
 mod sentence;
@@ -11,6 +12,7 @@ mod toxicity;
 
 use std::path::{Path, PathBuf};
 
+pub use allocator::keep_freed_memory_for_reuse;
 pub use sentence::{SentenceEncoder, DEFAULT_MAX_TOKENS};
 pub use toxicity::BertToxicity;
 

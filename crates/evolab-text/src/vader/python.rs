@@ -188,9 +188,16 @@ mod tests {
             assert_eq!(fast, slow, "{text:?}");
         }
         // Every character Python treats as whitespace, each between two letters.
-        for c in (0..=0x3000u32).filter_map(char::from_u32).filter(|&c| is_space(c)) {
+        for c in (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_space(c))
+        {
             let text = format!("a{c}b");
-            assert_eq!(split_whitespace(&text).collect::<Vec<_>>(), ["a", "b"], "{c:?}");
+            assert_eq!(
+                split_whitespace(&text).collect::<Vec<_>>(),
+                ["a", "b"],
+                "{c:?}"
+            );
         }
     }
 }
