@@ -26,9 +26,12 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-python3 "$root/bench/make_corpus.py" "$n" "$work/corpus.jsonl" 0
-python3 "$root/bench/make_corpus.py" "$((5 * n))" "$work/corpus5.jsonl" 1
 data="$("$bin" data list | sed -n 's/^data directory: //p')"
+# Zipf-sampled sentences over a real frequency-ranked vocabulary, so per-word caches hit
+# about as often as on real prose (see make_corpus.py).
+vocab="$data/tox-block-0.1.2/vocab.json"
+python3 "$root/bench/make_corpus.py" "$n" "$work/corpus.jsonl" 0 --vocab "$vocab"
+python3 "$root/bench/make_corpus.py" "$((5 * n))" "$work/corpus5.jsonl" 1 --vocab "$vocab"
 metrics=length,difficulty,positivity,toxicity
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -38,9 +41,20 @@ for threads in 1 "$(nproc)"; do
   /usr/bin/time -f "wall %e s, peak RSS %M KiB" \
     "$bin" score "$work/corpus.jsonl" --metrics "$metrics" --threads "$threads" -o "$work/evolab.jsonl"
 done
+echo "== evolab score, lexicon metrics only (length, difficulty, positivity), $(nproc) threads"
+/usr/bin/time -f "wall %e s, peak RSS %M KiB" \
+  "$bin" score "$work/corpus.jsonl" --metrics length,difficulty,positivity -o /dev/null
 echo "== evolab score, $((5 * n)) texts, $(nproc) threads (memory must not grow with N)"
 /usr/bin/time -f "wall %e s, peak RSS %M KiB" \
   "$bin" score "$work/corpus5.jsonl" --metrics "$metrics" -o /dev/null
 echo "== Python originals (one process; TensorFlow uses its own thread pool)"
 /usr/bin/time -f "wall %e s, peak RSS %M KiB" \
   "$venv/bin/python" "$root/bench/score_python.py" "$work/corpus.jsonl" "$data"
+echo "== evolab's checksums, to compare with the Python ones above (fog, VADER, toxicity, length)"
+python3 - "$work/evolab.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+total = lambda key: sum(r[key] or 0 for r in rows)
+print([round(total("difficulty"), 2), round(total("positivity"), 4),
+       round(total("toxicity"), 4), total("length")])
+PY

@@ -117,9 +117,11 @@ impl ToxicityModel for ToxBlock {
         "tox-block-0.1.2-bilstm".to_string()
     }
 
+    /// On the calling thread: the scoring pipeline spreads texts over threads itself, and
+    /// threads started here as well would oversubscribe the cores.
     fn toxicity(&self, texts: &[&str]) -> Result<Vec<f64>, TextError> {
         Ok(self
-            .predict_all(texts)
+            .predict_on_this_thread(texts)
             .iter()
             .map(|p| f64::from(p[0]))
             .collect())
