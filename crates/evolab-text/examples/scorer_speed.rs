@@ -56,6 +56,9 @@ const WORDS: &[&str] = &[
     "café",
 ];
 
+/// Scores a batch of texts and returns the sum of the scores (a checksum).
+type SumOfScores = Box<dyn Fn(&[&str]) -> f64>;
+
 fn main() {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
     let usage = "usage: scorer_speed fog|vader|pattern|toxicity [DATA_DIR [TEXTS]]";
@@ -72,7 +75,7 @@ fn main() {
         None => generated(),
     };
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let score: Box<dyn Fn(&[&str]) -> f64> = match scorer {
+    let score: SumOfScores = match scorer {
         "fog" => {
             let fog = GunningFog::load(&data_dir).unwrap_or_else(|e| fail(&e.to_string()));
             Box::new(move |t| t.iter().map(|t| fog.fog(t)).sum())

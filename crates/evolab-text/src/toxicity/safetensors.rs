@@ -123,6 +123,19 @@ impl TensorFile {
         Ok(tensor.data)
     }
 
+    /// A file's content built in memory, for tests of the code that reads it.
+    #[cfg(test)]
+    pub(crate) fn in_memory(
+        tensors: HashMap<String, Tensor>,
+        metadata: HashMap<String, String>,
+    ) -> Self {
+        TensorFile {
+            path: PathBuf::from("(in memory)"),
+            tensors,
+            metadata,
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

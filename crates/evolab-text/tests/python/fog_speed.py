@@ -1,6 +1,7 @@
-"""Times textstat 0.7.3's gunning_fog on a JSON array of texts (CPU time, one pass).
+"""Times textstat 0.7.3's gunning_fog on a JSON array of texts, or JSONL with a "text"
+field (CPU time, one pass).
 
-Companion of `examples/fog_speed.rs`; run it with the reference venv's python.
+Companion of `examples/scorer_speed.rs fog`; run it with a python that has textstat 0.7.3.
 """
 
 import json
@@ -12,7 +13,12 @@ warnings.simplefilter("ignore")  # textstat imports the deprecated pkg_resources
 
 import textstat  # noqa: E402
 
-texts = json.load(open(sys.argv[1], encoding="utf-8"))
+with open(sys.argv[1], encoding="utf-8") as f:
+    raw = f.read()
+try:
+    texts = json.loads(raw)
+except json.JSONDecodeError:
+    texts = [json.loads(line)["text"] for line in raw.splitlines() if line.strip()]
 start = time.process_time()
 total = sum(textstat.gunning_fog(text) for text in texts)
 cpu = time.process_time() - start
