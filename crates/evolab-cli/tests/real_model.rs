@@ -358,7 +358,7 @@ fn telephone_run_is_analysed_into_tables_figures_and_a_report() {
     }
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
-        report.contains("toxicity/tox-block-0.1.2-bilstm"),
+        report.contains("toxicity/tox-block-0.1.2-bilstm-v2"),
         "{report}"
     );
     for figure in [

@@ -205,7 +205,7 @@ fn tox_block_matches_keras() {
         let alone = model.toxicity(&refs[i..=i]).unwrap()[0];
         assert_eq!(alone, *p, "text {i} scored alone");
     }
-    assert_eq!(model.identity(), "tox-block-0.1.2-bilstm");
+    assert_eq!(model.identity(), "tox-block-0.1.2-bilstm-v2");
 }
 
 #[test]

@@ -20,7 +20,7 @@ use crate::TextError;
 
 /// A toxicity classifier.
 pub trait ToxicityModel: Send + Sync {
-    /// Stable identity recorded with every score, e.g. "tox-block-0.1.2-bilstm". Never "Detoxify".
+    /// Stable identity recorded with every score, e.g. "tox-block-0.1.2-bilstm-v2". Never "Detoxify".
     fn identity(&self) -> String;
     /// Probability that each text is toxic (the "toxic" label), in [0,1].
     fn toxicity(&self, texts: &[&str]) -> Result<Vec<f64>, TextError>;

@@ -113,8 +113,9 @@ impl ToxBlock {
 }
 
 impl ToxicityModel for ToxBlock {
+    /// v2: the batched forward pass, whose float rounding differs from v1's per-text loops.
     fn identity(&self) -> String {
-        "tox-block-0.1.2-bilstm".to_string()
+        "tox-block-0.1.2-bilstm-v2".to_string()
     }
 
     /// On the calling thread: the scoring pipeline spreads texts over threads itself, and
