@@ -3,4 +3,5 @@
 //! so that an episode started from a seed here is the episode gymnasium starts from the same
 //! seed.
 
+pub mod env;
 pub mod numpy_rng;

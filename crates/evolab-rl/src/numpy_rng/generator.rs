@@ -15,6 +15,15 @@ impl Generator {
         }
     }
 
+    /// Seeded from the operating system's randomness, as numpy does without a seed.
+    pub fn from_entropy() -> Self {
+        use std::hash::{BuildHasher, RandomState};
+        let state = RandomState::new();
+        let high = state.hash_one(0u8);
+        let low = state.hash_one(1u8);
+        Self::new((u128::from(high) << 64) | u128::from(low))
+    }
+
     /// `random()`: the top 53 bits of one raw draw, scaled into [0, 1).
     pub fn random(&mut self) -> f64 {
         (self.bits.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)

@@ -1,0 +1,71 @@
+//! Environments with gymnasium's dynamics, rewards, termination and reset distributions, so
+//! that an episode from a seed here is the episode gymnasium plays from that seed.
+//!
+//! Observations are written into a caller's buffer and actions are borrowed, so a training
+//! loop steps without allocating.
+
+mod cartpole;
+mod time_limit;
+
+pub use cartpole::CartPole;
+pub use time_limit::TimeLimit;
+
+use std::fmt;
+
+/// What an agent may do in an environment.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActionSpace {
+    /// Actions `0..n`.
+    Discrete(usize),
+    /// Vectors with each entry in `[low[i], high[i]]`.
+    Continuous { low: Vec<f32>, high: Vec<f32> },
+}
+
+/// One action, of the kind the environment's [`ActionSpace`] says.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Action<'a> {
+    Discrete(usize),
+    Continuous(&'a [f32]),
+}
+
+/// The outcome of one step, gymnasium's `(reward, terminated, truncated)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transition {
+    pub reward: f64,
+    /// The task ended (the pole fell, the goal was reached): no value beyond this state.
+    pub terminated: bool,
+    /// The episode was cut by a time limit: the state still has a value.
+    pub truncated: bool,
+}
+
+/// An action the environment cannot take.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvalidAction {
+    pub env: &'static str,
+    pub reason: String,
+}
+
+impl fmt::Display for InvalidAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid action for {}: {}", self.env, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidAction {}
+
+/// A gymnasium-style environment.
+pub trait Env: Send {
+    /// gymnasium's id, e.g. "CartPole-v1".
+    fn id(&self) -> &'static str;
+    fn observation_dim(&self) -> usize;
+    fn action_space(&self) -> ActionSpace;
+    /// Starts an episode and writes its first observation. `Some(seed)` re-seeds the
+    /// environment's random stream as `env.reset(seed=seed)` does; `None` continues it.
+    fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]);
+    /// Takes one step and writes the next observation.
+    fn step(
+        &mut self,
+        action: Action<'_>,
+        observation: &mut [f32],
+    ) -> Result<Transition, InvalidAction>;
+}

@@ -1,0 +1,155 @@
+//! CartPole-v1 against gymnasium itself: the same seeds and actions must give the same
+//! observations (as f32), rewards, terminations and truncations. The reference runs in a
+//! private venv with pinned gymnasium and numpy.
+
+use std::path::Path;
+
+use evolab_rl::env::{Action, CartPole, Env, TimeLimit};
+use serde::Deserialize;
+
+const GYMNASIUM: &[&str] = &["gymnasium==1.3.0", "numpy==1.26.4"];
+
+#[derive(Deserialize)]
+struct Reference {
+    gymnasium: String,
+    episodes: Vec<Episode>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Episode {
+    observations: Vec<Vec<f32>>,
+    rewards: Vec<f64>,
+    terminated: Vec<bool>,
+    truncated: Vec<bool>,
+}
+
+/// xorshift actions in {0, 1}, reproducible without a crate.
+fn actions(seed: u64, n: usize) -> Vec<usize> {
+    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 63) as usize
+        })
+        .collect()
+}
+
+fn gymnasium(request: serde_json::Value) -> Reference {
+    let python = evolab_testkit::python(Path::new(env!("CARGO_TARGET_TMPDIR")), GYMNASIUM);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/gym_rollout.py");
+    let out = evolab_testkit::run_script(&python, &script, &[], &request.to_string());
+    serde_json::from_str(&out).expect("reference JSON")
+}
+
+/// Plays the same episodes on one evolab environment, the way the script does.
+fn evolab(seeds: &[Option<u64>], actions: &[Vec<usize>], balance: bool) -> Vec<Episode> {
+    let mut env = TimeLimit::new(CartPole::new(), 500);
+    let mut obs = [0.0f32; 4];
+    seeds
+        .iter()
+        .zip(actions)
+        .map(|(&seed, actions)| {
+            env.reset(seed, &mut obs);
+            let mut e = Episode {
+                observations: vec![obs.to_vec()],
+                rewards: vec![],
+                terminated: vec![],
+                truncated: vec![],
+            };
+            for &a in actions {
+                let a = if balance {
+                    usize::from(obs[2] + 0.5 * obs[3] > 0.0)
+                } else {
+                    a
+                };
+                let t = env.step(Action::Discrete(a), &mut obs).unwrap();
+                e.observations.push(obs.to_vec());
+                e.rewards.push(t.reward);
+                e.terminated.push(t.terminated);
+                e.truncated.push(t.truncated);
+                if t.terminated || t.truncated {
+                    break;
+                }
+            }
+            e
+        })
+        .collect()
+}
+
+fn assert_same(ours: &[Episode], theirs: &[Episode]) {
+    assert_eq!(ours.len(), theirs.len());
+    for (k, (a, b)) in ours.iter().zip(theirs).enumerate() {
+        assert_eq!(a.rewards, b.rewards, "episode {k} rewards");
+        assert_eq!(a.terminated, b.terminated, "episode {k} terminated");
+        assert_eq!(a.truncated, b.truncated, "episode {k} truncated");
+        assert_eq!(
+            a.observations.len(),
+            b.observations.len(),
+            "episode {k} length"
+        );
+        for (t, (x, y)) in a.observations.iter().zip(&b.observations).enumerate() {
+            for (u, v) in x.iter().zip(y) {
+                // Both sides integrate in f64; only sin/cos may differ in the last bit.
+                assert!(
+                    (u - v).abs() <= 1e-6 * (1.0 + v.abs()),
+                    "episode {k} step {t}: {x:?} vs gymnasium {y:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn random_actions_from_fixed_seeds_replay_gymnasium_episodes() {
+    // Seeded episodes, then unseeded ones that continue the random stream.
+    let seeds = [
+        Some(0),
+        None,
+        None,
+        Some(42),
+        Some(12345),
+        None,
+        Some(1 << 40),
+    ];
+    let acts: Vec<Vec<usize>> = (0..seeds.len() as u64)
+        .map(|k| actions(k + 1, 200))
+        .collect();
+    let request = serde_json::json!({
+        "env": "CartPole-v1",
+        "episodes": seeds.iter().zip(&acts)
+            .map(|(s, a)| serde_json::json!({"seed": s, "actions": a}))
+            .collect::<Vec<_>>(),
+    });
+    let reference = gymnasium(request);
+    eprintln!("gymnasium {}", reference.gymnasium);
+    let ours = evolab(&seeds, &acts, false);
+    assert_same(&ours, &reference.episodes);
+    // Random pushes drop the pole well before the time limit, in every episode.
+    assert!(ours.iter().all(|e| *e.terminated.last().unwrap()));
+}
+
+#[test]
+fn a_balanced_pole_is_truncated_at_500_steps_like_gymnasium() {
+    let seeds = [Some(3), Some(7)];
+    let acts = vec![vec![0; 600]; 2];
+    let request = serde_json::json!({
+        "env": "CartPole-v1",
+        "policy": "balance",
+        "episodes": seeds.iter().zip(&acts)
+            .map(|(s, a)| serde_json::json!({"seed": s, "actions": a}))
+            .collect::<Vec<_>>(),
+    });
+    let reference = gymnasium(request);
+    let ours = evolab(&seeds, &acts, true);
+    assert_same(&ours, &reference.episodes);
+    for e in &ours {
+        assert_eq!(
+            e.rewards.len(),
+            500,
+            "the balancing policy keeps the pole up"
+        );
+        assert!(*e.truncated.last().unwrap() && !*e.terminated.last().unwrap());
+    }
+}

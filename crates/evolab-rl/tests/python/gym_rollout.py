@@ -1,0 +1,44 @@
+"""Plays gymnasium episodes for evolab's environment tests and prints them as JSON.
+
+Input on stdin: {"env": ID, "episodes": [{"seed": S or null, "actions": [...]}, ...],
+"policy": null or "balance"}. The episodes run one after the other on one environment made
+with gymnasium.make(ID); each starts with reset(seed=S) (null continues the random stream)
+and ends when the actions run out or the episode terminates or is truncated. With
+"policy": "balance" the actions are chosen from the observation instead (push towards the
+side the pole leans to, counting its angular velocity), for at most len(actions) steps.
+Output: one object per episode with the observations (reset's first), rewards and flags.
+"""
+import json
+import sys
+
+import gymnasium as gym
+import numpy as np
+
+
+def balance(obs):
+    return int(obs[2] + 0.5 * obs[3] > 0)
+
+
+def main():
+    request = json.load(sys.stdin)
+    env = gym.make(request["env"])
+    out = []
+    for episode in request["episodes"]:
+        obs, _ = env.reset(seed=episode["seed"])
+        record = {"observations": [obs.tolist()], "rewards": [], "terminated": [], "truncated": []}
+        for action in episode["actions"]:
+            if request.get("policy") == "balance":
+                action = balance(obs)
+            obs, reward, terminated, truncated, _ = env.step(action)
+            record["observations"].append(np.asarray(obs, dtype=np.float32).tolist())
+            record["rewards"].append(float(reward))
+            record["terminated"].append(bool(terminated))
+            record["truncated"].append(bool(truncated))
+            if terminated or truncated:
+                break
+        out.append(record)
+    json.dump({"gymnasium": gym.__version__, "numpy": np.__version__, "episodes": out}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
