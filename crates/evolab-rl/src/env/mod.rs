@@ -5,9 +5,11 @@
 //! loop steps without allocating.
 
 mod cartpole;
+mod pendulum;
 mod time_limit;
 
 pub use cartpole::CartPole;
+pub use pendulum::Pendulum;
 pub use time_limit::TimeLimit;
 
 use std::fmt;

@@ -1,6 +1,7 @@
 """Plays gymnasium episodes for evolab's environment tests and prints them as JSON.
 
 Input on stdin: {"env": ID, "episodes": [{"seed": S or null, "actions": [...]}, ...],
+(an action is an int for discrete spaces, a list of floats, sent as float32, for continuous ones)
 "policy": null or "balance"}. The episodes run one after the other on one environment made
 with gymnasium.make(ID); each starts with reset(seed=S) (null continues the random stream)
 and ends when the actions run out or the episode terminates or is truncated. With
@@ -29,6 +30,8 @@ def main():
         for action in episode["actions"]:
             if request.get("policy") == "balance":
                 action = balance(obs)
+            elif isinstance(action, list):
+                action = np.array(action, dtype=np.float32)
             obs, reward, terminated, truncated, _ = env.step(action)
             record["observations"].append(np.asarray(obs, dtype=np.float32).tolist())
             record["rewards"].append(float(reward))

@@ -1,10 +1,10 @@
-//! CartPole-v1 against gymnasium itself: the same seeds and actions must give the same
-//! observations (as f32), rewards, terminations and truncations. The reference runs in a
-//! private venv with pinned gymnasium and numpy.
+//! evolab's environments against gymnasium itself: the same seeds and actions must give the
+//! same observations (as f32), rewards, terminations and truncations. The reference runs in
+//! a private venv with pinned gymnasium and numpy.
 
 use std::path::Path;
 
-use evolab_rl::env::{Action, CartPole, Env, TimeLimit};
+use evolab_rl::env::{Action, CartPole, Env, Pendulum, TimeLimit};
 use serde::Deserialize;
 
 const GYMNASIUM: &[&str] = &["gymnasium==1.3.0", "numpy==1.26.4"];
@@ -43,29 +43,44 @@ fn gymnasium(request: serde_json::Value) -> Reference {
     serde_json::from_str(&out).expect("reference JSON")
 }
 
+/// What an episode's actions are: gymnasium's action per step, or the balancing policy.
+enum Plan<'a> {
+    Discrete(&'a [usize]),
+    Balance(usize),
+    Torques(&'a [f32]),
+}
+
 /// Plays the same episodes on one evolab environment, the way the script does.
-fn evolab(seeds: &[Option<u64>], actions: &[Vec<usize>], balance: bool) -> Vec<Episode> {
-    let mut env = TimeLimit::new(CartPole::new(), 500);
-    let mut obs = [0.0f32; 4];
+fn evolab(env: &mut dyn Env, seeds: &[Option<u64>], plans: &[Plan]) -> Vec<Episode> {
+    let mut obs = vec![0.0f32; env.observation_dim()];
     seeds
         .iter()
-        .zip(actions)
-        .map(|(&seed, actions)| {
+        .zip(plans)
+        .map(|(&seed, plan)| {
             env.reset(seed, &mut obs);
             let mut e = Episode {
-                observations: vec![obs.to_vec()],
+                observations: vec![obs.clone()],
                 rewards: vec![],
                 terminated: vec![],
                 truncated: vec![],
             };
-            for &a in actions {
-                let a = if balance {
-                    usize::from(obs[2] + 0.5 * obs[3] > 0.0)
-                } else {
-                    a
+            let steps = match plan {
+                Plan::Discrete(a) => a.len(),
+                Plan::Balance(n) => *n,
+                Plan::Torques(u) => u.len(),
+            };
+            for k in 0..steps {
+                let torque;
+                let action = match plan {
+                    Plan::Discrete(a) => Action::Discrete(a[k]),
+                    Plan::Balance(_) => Action::Discrete(usize::from(obs[2] + 0.5 * obs[3] > 0.0)),
+                    Plan::Torques(u) => {
+                        torque = [u[k]];
+                        Action::Continuous(&torque)
+                    }
                 };
-                let t = env.step(Action::Discrete(a), &mut obs).unwrap();
-                e.observations.push(obs.to_vec());
+                let t = env.step(action, &mut obs).unwrap();
+                e.observations.push(obs.clone());
                 e.rewards.push(t.reward);
                 e.terminated.push(t.terminated);
                 e.truncated.push(t.truncated);
@@ -78,10 +93,18 @@ fn evolab(seeds: &[Option<u64>], actions: &[Vec<usize>], balance: bool) -> Vec<E
         .collect()
 }
 
-fn assert_same(ours: &[Episode], theirs: &[Episode]) {
+/// Observations within 1e-6 relative (both sides integrate in f64; only sin/cos may differ
+/// in the last bit), rewards within `reward_tolerance` relative, flags exactly.
+fn assert_same(ours: &[Episode], theirs: &[Episode], reward_tolerance: f64) {
     assert_eq!(ours.len(), theirs.len());
     for (k, (a, b)) in ours.iter().zip(theirs).enumerate() {
-        assert_eq!(a.rewards, b.rewards, "episode {k} rewards");
+        assert_eq!(a.rewards.len(), b.rewards.len(), "episode {k} length");
+        for (t, (x, y)) in a.rewards.iter().zip(&b.rewards).enumerate() {
+            assert!(
+                (x - y).abs() <= reward_tolerance * (1.0 + y.abs()),
+                "episode {k} step {t}: reward {x} vs gymnasium {y}"
+            );
+        }
         assert_eq!(a.terminated, b.terminated, "episode {k} terminated");
         assert_eq!(a.truncated, b.truncated, "episode {k} truncated");
         assert_eq!(
@@ -91,7 +114,6 @@ fn assert_same(ours: &[Episode], theirs: &[Episode]) {
         );
         for (t, (x, y)) in a.observations.iter().zip(&b.observations).enumerate() {
             for (u, v) in x.iter().zip(y) {
-                // Both sides integrate in f64; only sin/cos may differ in the last bit.
                 assert!(
                     (u - v).abs() <= 1e-6 * (1.0 + v.abs()),
                     "episode {k} step {t}: {x:?} vs gymnasium {y:?}"
@@ -124,8 +146,10 @@ fn random_actions_from_fixed_seeds_replay_gymnasium_episodes() {
     });
     let reference = gymnasium(request);
     eprintln!("gymnasium {}", reference.gymnasium);
-    let ours = evolab(&seeds, &acts, false);
-    assert_same(&ours, &reference.episodes);
+    let plans: Vec<Plan> = acts.iter().map(|a| Plan::Discrete(a)).collect();
+    let mut env = TimeLimit::new(CartPole::new(), 500);
+    let ours = evolab(&mut env, &seeds, &plans);
+    assert_same(&ours, &reference.episodes, 0.0);
     // Random pushes drop the pole well before the time limit, in every episode.
     assert!(ours.iter().all(|e| *e.terminated.last().unwrap()));
 }
@@ -142,8 +166,9 @@ fn a_balanced_pole_is_truncated_at_500_steps_like_gymnasium() {
             .collect::<Vec<_>>(),
     });
     let reference = gymnasium(request);
-    let ours = evolab(&seeds, &acts, true);
-    assert_same(&ours, &reference.episodes);
+    let mut env = TimeLimit::new(CartPole::new(), 500);
+    let ours = evolab(&mut env, &seeds, &[Plan::Balance(600), Plan::Balance(600)]);
+    assert_same(&ours, &reference.episodes, 0.0);
     for e in &ours {
         assert_eq!(
             e.rewards.len(),
@@ -151,5 +176,40 @@ fn a_balanced_pole_is_truncated_at_500_steps_like_gymnasium() {
             "the balancing policy keeps the pole up"
         );
         assert!(*e.truncated.last().unwrap() && !*e.terminated.last().unwrap());
+    }
+}
+
+#[test]
+fn pendulum_replays_gymnasium_episodes_to_the_time_limit() {
+    // Torques beyond ±2 check the clipping; unseeded resets continue the stream.
+    let seeds = [Some(0), None, Some(42), Some(1 << 33)];
+    let torques: Vec<Vec<f32>> = (0..seeds.len() as u64)
+        .map(|k| {
+            actions(k + 11, 250)
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| (a as f32 * 2.0 - 1.0) * (0.5 + (i % 7) as f32 * 0.4))
+                .collect()
+        })
+        .collect();
+    let request = serde_json::json!({
+        "env": "Pendulum-v1",
+        "episodes": seeds.iter().zip(&torques)
+            .map(|(s, u)| serde_json::json!({
+                "seed": s,
+                "actions": u.iter().map(|&x| vec![x]).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>(),
+    });
+    let reference = gymnasium(request);
+    let plans: Vec<Plan> = torques.iter().map(|u| Plan::Torques(u)).collect();
+    let mut env = TimeLimit::new(Pendulum::new(), 200);
+    let ours = evolab(&mut env, &seeds, &plans);
+    // The f32 torque enters gymnasium's cost through numpy's scalar promotion rules.
+    assert_same(&ours, &reference.episodes, 1e-6);
+    for e in &ours {
+        assert_eq!(e.rewards.len(), 200);
+        assert!(*e.truncated.last().unwrap() && !e.terminated.iter().any(|&t| t));
+        assert!(e.rewards.iter().all(|r| (-16.3..=0.0).contains(r)));
     }
 }
