@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use evolab_rl::env::{Action, CartPole, Env, Pendulum, TimeLimit};
+use evolab_rl::env::{
+    Action, CartPole, Env, MountainCar, MountainCarContinuous, Pendulum, TimeLimit,
+};
 use serde::Deserialize;
 
 const GYMNASIUM: &[&str] = &["gymnasium==1.3.0", "numpy==1.26.4"];
@@ -43,11 +45,14 @@ fn gymnasium(request: serde_json::Value) -> Reference {
     serde_json::from_str(&out).expect("reference JSON")
 }
 
-/// What an episode's actions are: gymnasium's action per step, or the balancing policy.
+/// What an episode's actions are: given per step, or chosen by one of the script's policies
+/// from the observation for at most that many steps.
 enum Plan<'a> {
     Discrete(&'a [usize]),
-    Balance(usize),
     Torques(&'a [f32]),
+    Balance(usize),
+    Rock(usize),
+    RockContinuous(usize),
 }
 
 /// Plays the same episodes on one evolab environment, the way the script does.
@@ -66,8 +71,8 @@ fn evolab(env: &mut dyn Env, seeds: &[Option<u64>], plans: &[Plan]) -> Vec<Episo
             };
             let steps = match plan {
                 Plan::Discrete(a) => a.len(),
-                Plan::Balance(n) => *n,
                 Plan::Torques(u) => u.len(),
+                Plan::Balance(n) | Plan::Rock(n) | Plan::RockContinuous(n) => *n,
             };
             for k in 0..steps {
                 let torque;
@@ -76,6 +81,11 @@ fn evolab(env: &mut dyn Env, seeds: &[Option<u64>], plans: &[Plan]) -> Vec<Episo
                     Plan::Balance(_) => Action::Discrete(usize::from(obs[2] + 0.5 * obs[3] > 0.0)),
                     Plan::Torques(u) => {
                         torque = [u[k]];
+                        Action::Continuous(&torque)
+                    }
+                    Plan::Rock(_) => Action::Discrete(if obs[1] >= 0.0 { 2 } else { 0 }),
+                    Plan::RockContinuous(_) => {
+                        torque = [if obs[1] >= 0.0 { 1.3 } else { -1.3 }];
                         Action::Continuous(&torque)
                     }
                 };
@@ -212,4 +222,78 @@ fn pendulum_replays_gymnasium_episodes_to_the_time_limit() {
         assert!(*e.truncated.last().unwrap() && !e.terminated.iter().any(|&t| t));
         assert!(e.rewards.iter().all(|r| (-16.3..=0.0).contains(r)));
     }
+}
+
+fn episodes_json(seeds: &[Option<u64>], actions: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    seeds
+        .iter()
+        .zip(actions)
+        .map(|(s, a)| serde_json::json!({"seed": s, "actions": a}))
+        .collect()
+}
+
+#[test]
+fn mountain_car_replays_gymnasium_episodes() {
+    let seeds = [Some(0), None, Some(99)];
+    let acts: Vec<Vec<usize>> = (0..3u64)
+        .map(|k| {
+            // Two random bits make 0, 1 or 2 (2 twice as often).
+            let (a, b) = (actions(k + 21, 220), actions(k + 31, 220));
+            a.iter().zip(b).map(|(x, y)| (x + 2 * y).min(2)).collect()
+        })
+        .collect();
+    let as_json: Vec<serde_json::Value> = acts.iter().map(|a| serde_json::json!(a)).collect();
+    let reference = gymnasium(serde_json::json!({
+        "env": "MountainCar-v0", "episodes": episodes_json(&seeds, &as_json),
+    }));
+    let plans: Vec<Plan> = acts.iter().map(|a| Plan::Discrete(a)).collect();
+    let mut env = TimeLimit::new(MountainCar::new(), 200);
+    let ours = evolab(&mut env, &seeds, &plans);
+    assert_same(&ours, &reference.episodes, 0.0);
+    assert!(ours
+        .iter()
+        .all(|e| e.rewards.len() == 200 && *e.truncated.last().unwrap()));
+
+    // Pushing along the velocity reaches the flag before the limit: termination agrees too.
+    let reference = gymnasium(serde_json::json!({
+        "env": "MountainCar-v0", "policy": "rock",
+        "episodes": episodes_json(&[Some(5)], &[serde_json::json!(vec![0; 200])]),
+    }));
+    let ours = evolab(&mut env, &[Some(5)], &[Plan::Rock(200)]);
+    assert_same(&ours, &reference.episodes, 0.0);
+    assert!(*ours[0].terminated.last().unwrap() && ours[0].rewards.len() < 200);
+}
+
+#[test]
+fn continuous_mountain_car_replays_gymnasium_episodes() {
+    let seeds = [Some(0), Some(7), None];
+    let forces: Vec<Vec<f32>> = (0..3u64)
+        .map(|k| {
+            actions(k + 41, 300)
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| (a as f32 * 2.0 - 1.0) * (0.3 + (i % 5) as f32 * 0.3))
+                .collect()
+        })
+        .collect();
+    let as_json: Vec<serde_json::Value> = forces
+        .iter()
+        .map(|u| serde_json::json!(u.iter().map(|&x| vec![x]).collect::<Vec<_>>()))
+        .collect();
+    let reference = gymnasium(serde_json::json!({
+        "env": "MountainCarContinuous-v0", "episodes": episodes_json(&seeds, &as_json),
+    }));
+    let plans: Vec<Plan> = forces.iter().map(|u| Plan::Torques(u)).collect();
+    let mut env = TimeLimit::new(MountainCarContinuous::new(), 999);
+    let ours = evolab(&mut env, &seeds, &plans);
+    assert_same(&ours, &reference.episodes, 1e-9);
+
+    let reference = gymnasium(serde_json::json!({
+        "env": "MountainCarContinuous-v0", "policy": "rock_continuous",
+        "episodes": episodes_json(&[Some(3)], &[serde_json::json!(vec![[0.0]; 999])]),
+    }));
+    let ours = evolab(&mut env, &[Some(3)], &[Plan::RockContinuous(999)]);
+    assert_same(&ours, &reference.episodes, 1e-9);
+    let last = *ours[0].rewards.last().unwrap();
+    assert!(*ours[0].terminated.last().unwrap() && last > 99.0, "{last}");
 }

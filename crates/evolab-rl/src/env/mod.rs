@@ -5,10 +5,12 @@
 //! loop steps without allocating.
 
 mod cartpole;
+mod mountain_car;
 mod pendulum;
 mod time_limit;
 
 pub use cartpole::CartPole;
+pub use mountain_car::{MountainCar, MountainCarContinuous};
 pub use pendulum::Pendulum;
 pub use time_limit::TimeLimit;
 

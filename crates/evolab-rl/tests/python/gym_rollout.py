@@ -2,11 +2,12 @@
 
 Input on stdin: {"env": ID, "episodes": [{"seed": S or null, "actions": [...]}, ...],
 (an action is an int for discrete spaces, a list of floats, sent as float32, for continuous ones)
-"policy": null or "balance"}. The episodes run one after the other on one environment made
-with gymnasium.make(ID); each starts with reset(seed=S) (null continues the random stream)
-and ends when the actions run out or the episode terminates or is truncated. With
-"policy": "balance" the actions are chosen from the observation instead (push towards the
-side the pole leans to, counting its angular velocity), for at most len(actions) steps.
+"policy": null or a name in POLICIES}. The episodes run one after the other on one
+environment made with gymnasium.make(ID); each starts with reset(seed=S) (null continues the
+random stream) and ends when the actions run out or the episode terminates or is truncated.
+With a policy the actions are chosen from the observation instead (balance: push towards the
+side the pole leans to; rock: push the mountain car along its velocity), for at most
+len(actions) steps.
 Output: one object per episode with the observations (reset's first), rewards and flags.
 """
 import json
@@ -20,6 +21,17 @@ def balance(obs):
     return int(obs[2] + 0.5 * obs[3] > 0)
 
 
+def rock(obs):
+    return 2 if obs[1] >= 0 else 0
+
+
+def rock_continuous(obs):
+    return np.array([1.3 if obs[1] >= 0 else -1.3], dtype=np.float32)
+
+
+POLICIES = {"balance": balance, "rock": rock, "rock_continuous": rock_continuous}
+
+
 def main():
     request = json.load(sys.stdin)
     env = gym.make(request["env"])
@@ -28,8 +40,8 @@ def main():
         obs, _ = env.reset(seed=episode["seed"])
         record = {"observations": [obs.tolist()], "rewards": [], "terminated": [], "truncated": []}
         for action in episode["actions"]:
-            if request.get("policy") == "balance":
-                action = balance(obs)
+            if request.get("policy"):
+                action = POLICIES[request["policy"]](obs)
             elif isinstance(action, list):
                 action = np.array(action, dtype=np.float32)
             obs, reward, terminated, truncated, _ = env.step(action)
