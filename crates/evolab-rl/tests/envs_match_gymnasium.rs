@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use evolab_rl::env::{
-    Action, CartPole, Env, MountainCar, MountainCarContinuous, Pendulum, TimeLimit,
+    Acrobot, Action, CartPole, Env, MountainCar, MountainCarContinuous, Pendulum, TimeLimit,
 };
 use serde::Deserialize;
 
@@ -53,6 +53,7 @@ enum Plan<'a> {
     Balance(usize),
     Rock(usize),
     RockContinuous(usize),
+    Swing(usize),
 }
 
 /// Plays the same episodes on one evolab environment, the way the script does.
@@ -72,7 +73,7 @@ fn evolab(env: &mut dyn Env, seeds: &[Option<u64>], plans: &[Plan]) -> Vec<Episo
             let steps = match plan {
                 Plan::Discrete(a) => a.len(),
                 Plan::Torques(u) => u.len(),
-                Plan::Balance(n) | Plan::Rock(n) | Plan::RockContinuous(n) => *n,
+                Plan::Balance(n) | Plan::Rock(n) | Plan::RockContinuous(n) | Plan::Swing(n) => *n,
             };
             for k in 0..steps {
                 let torque;
@@ -84,6 +85,7 @@ fn evolab(env: &mut dyn Env, seeds: &[Option<u64>], plans: &[Plan]) -> Vec<Episo
                         Action::Continuous(&torque)
                     }
                     Plan::Rock(_) => Action::Discrete(if obs[1] >= 0.0 { 2 } else { 0 }),
+                    Plan::Swing(_) => Action::Discrete(if obs[5] > 0.0 { 2 } else { 0 }),
                     Plan::RockContinuous(_) => {
                         torque = [if obs[1] >= 0.0 { 1.3 } else { -1.3 }];
                         Action::Continuous(&torque)
@@ -296,4 +298,49 @@ fn continuous_mountain_car_replays_gymnasium_episodes() {
     assert_same(&ours, &reference.episodes, 1e-9);
     let last = *ours[0].rewards.last().unwrap();
     assert!(*ours[0].terminated.last().unwrap() && last > 99.0, "{last}");
+}
+
+#[test]
+fn acrobot_replays_gymnasium_episodes() {
+    let seeds = [Some(0), None, Some(2024), Some(1 << 50)];
+    let acts: Vec<Vec<usize>> = (0..4u64)
+        .map(|k| {
+            let (a, b) = (actions(k + 51, 520), actions(k + 61, 520));
+            // Mostly torque +1 or -1 in runs, so the links swing up within the limit.
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .map(|(i, (x, y))| {
+                    if y == 1 && i % 3 == 0 {
+                        1
+                    } else {
+                        2 * ((i / 8 + x) % 2)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let as_json: Vec<serde_json::Value> = acts.iter().map(|a| serde_json::json!(a)).collect();
+    let reference = gymnasium(serde_json::json!({
+        "env": "Acrobot-v1", "episodes": episodes_json(&seeds, &as_json),
+    }));
+    let plans: Vec<Plan> = acts.iter().map(|a| Plan::Discrete(a)).collect();
+    let mut env = TimeLimit::new(Acrobot::new(), 500);
+    let ours = evolab(&mut env, &seeds, &plans);
+    assert_same(&ours, &reference.episodes, 0.0);
+    assert!(ours.iter().all(|e| e.rewards.len() > 1));
+
+    // Torque along the second joint's velocity pumps energy in: the tip rises and the
+    // episode terminates, with gymnasium's final reward of 0.
+    let seeds = [Some(0), Some(1)];
+    let reference = gymnasium(serde_json::json!({
+        "env": "Acrobot-v1", "policy": "swing",
+        "episodes": episodes_json(&seeds, &[serde_json::json!(vec![0; 500]), serde_json::json!(vec![0; 500])]),
+    }));
+    let ours = evolab(&mut env, &seeds, &[Plan::Swing(500), Plan::Swing(500)]);
+    assert_same(&ours, &reference.episodes, 0.0);
+    for e in &ours {
+        assert!(*e.terminated.last().unwrap() && e.rewards.len() < 500);
+        assert_eq!(*e.rewards.last().unwrap(), 0.0);
+    }
 }

@@ -4,11 +4,13 @@
 //! Observations are written into a caller's buffer and actions are borrowed, so a training
 //! loop steps without allocating.
 
+mod acrobot;
 mod cartpole;
 mod mountain_car;
 mod pendulum;
 mod time_limit;
 
+pub use acrobot::Acrobot;
 pub use cartpole::CartPole;
 pub use mountain_car::{MountainCar, MountainCarContinuous};
 pub use pendulum::Pendulum;

@@ -6,7 +6,8 @@ Input on stdin: {"env": ID, "episodes": [{"seed": S or null, "actions": [...]}, 
 environment made with gymnasium.make(ID); each starts with reset(seed=S) (null continues the
 random stream) and ends when the actions run out or the episode terminates or is truncated.
 With a policy the actions are chosen from the observation instead (balance: push towards the
-side the pole leans to; rock: push the mountain car along its velocity), for at most
+side the pole leans to; rock: push the mountain car along its velocity; swing: torque the acrobot's
+second joint along its angular velocity), for at most
 len(actions) steps.
 Output: one object per episode with the observations (reset's first), rewards and flags.
 """
@@ -29,7 +30,11 @@ def rock_continuous(obs):
     return np.array([1.3 if obs[1] >= 0 else -1.3], dtype=np.float32)
 
 
-POLICIES = {"balance": balance, "rock": rock, "rock_continuous": rock_continuous}
+def swing(obs):
+    return 2 if obs[5] > 0 else 0
+
+
+POLICIES = {"balance": balance, "rock": rock, "rock_continuous": rock_continuous, "swing": swing}
 
 
 def main():
