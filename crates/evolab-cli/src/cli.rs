@@ -63,6 +63,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DataCommand,
     },
+    /// Reinforcement-learning environments with gymnasium's dynamics
+    Env {
+        #[command(subcommand)]
+        command: EnvCommand,
+    },
     /// Measure generation throughput
     Bench {
         #[command(subcommand)]
@@ -220,6 +225,36 @@ pub struct ScoreArgs {
 pub enum InputFormat {
     Lines,
     Jsonl,
+}
+
+#[derive(Subcommand)]
+pub enum EnvCommand {
+    /// List the environments with their action spaces, time limits and velocity entries
+    List,
+    /// Play actions from a file from a seeded reset and print the trajectory as JSONL
+    Rollout(RolloutArgs),
+}
+
+#[derive(Args)]
+pub struct RolloutArgs {
+    /// Environment id, e.g. CartPole-v1 (`evolab env list`)
+    pub env: String,
+    /// Seed of the reset, as gymnasium's `env.reset(seed=SEED)`
+    #[arg(long)]
+    pub seed: u64,
+    /// One action per line: an integer for discrete environments, numbers separated by
+    /// spaces or commas (or a JSON array) for continuous ones; `-` reads standard input
+    #[arg(long)]
+    pub actions: PathBuf,
+    /// Hide the velocity entries of the observation: deleted (as the paper does) or zeroed
+    #[arg(long, value_enum)]
+    pub hide_velocities: Option<HideVelocities>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HideVelocities {
+    Delete,
+    Zero,
 }
 
 #[derive(Subcommand)]

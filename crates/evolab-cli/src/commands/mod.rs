@@ -1,13 +1,14 @@
 mod analyze;
 mod bench;
 mod data;
+mod env;
 mod export;
 mod inspect;
 mod model;
 mod run;
 mod score;
 
-use crate::cli::{BenchCommand, Cli, Command, DataCommand, ModelCommand};
+use crate::cli::{BenchCommand, Cli, Command, DataCommand, EnvCommand, ModelCommand};
 use crate::workspace::Workspace;
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -36,6 +37,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Data { command } => match command {
             DataCommand::Fetch { names, force } => data::fetch(&ws, &names, force),
             DataCommand::List => data::list(&ws),
+        },
+        Command::Env { command } => match command {
+            EnvCommand::List => env::list(),
+            EnvCommand::Rollout(args) => env::rollout(&args),
         },
         Command::Bench { command } => match command {
             BenchCommand::Generation(args) => bench::generation(&ws, &args),

@@ -7,13 +7,17 @@
 mod acrobot;
 mod cartpole;
 mod mountain_car;
+mod partial;
 mod pendulum;
+mod registry;
 mod time_limit;
 
 pub use acrobot::Acrobot;
 pub use cartpole::CartPole;
 pub use mountain_car::{MountainCar, MountainCarContinuous};
+pub use partial::{Hide, PartiallyObserved};
 pub use pendulum::Pendulum;
+pub use registry::{info, make, EnvInfo, UnknownEnv, ENVIRONMENTS};
 pub use time_limit::TimeLimit;
 
 use std::fmt;
@@ -74,4 +78,31 @@ pub trait Env: Send {
         action: Action<'_>,
         observation: &mut [f32],
     ) -> Result<Transition, InvalidAction>;
+}
+
+/// A boxed environment, as [`make`] returns it, is an environment too.
+impl<E: Env + ?Sized> Env for Box<E> {
+    fn id(&self) -> &'static str {
+        (**self).id()
+    }
+
+    fn observation_dim(&self) -> usize {
+        (**self).observation_dim()
+    }
+
+    fn action_space(&self) -> ActionSpace {
+        (**self).action_space()
+    }
+
+    fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
+        (**self).reset(seed, observation)
+    }
+
+    fn step(
+        &mut self,
+        action: Action<'_>,
+        observation: &mut [f32],
+    ) -> Result<Transition, InvalidAction> {
+        (**self).step(action, observation)
+    }
 }
