@@ -1,0 +1,14 @@
+//! Echo-state reservoirs (spec `reservoirs.md` §2): a fixed random recurrent network whose
+//! state, driven by observations, actions and rewards, is what the policy sees. Only the
+//! macro-parameters (spectral radius, leak rate, input scaling) change between trials; the
+//! random topology comes from the seed alone, so every trial with one seed rescales the
+//! same matrices.
+
+mod esn;
+mod sparse;
+mod spectral;
+mod topology;
+
+pub use esn::{Reservoir, ReservoirParams};
+pub use spectral::spectral_radius;
+pub use topology::Topology;
