@@ -5,10 +5,12 @@
 //! same matrices.
 
 mod esn;
+mod features;
 mod sparse;
 mod spectral;
 mod topology;
 
 pub use esn::{Reservoir, ReservoirParams};
+pub use features::{FeatureOptions, Feed, ReservoirFeatures, ReservoirSpec};
 pub use spectral::spectral_radius;
 pub use topology::Topology;
