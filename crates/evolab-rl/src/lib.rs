@@ -5,5 +5,6 @@
 
 pub mod cmaes;
 pub mod env;
+mod gaussian;
 pub mod numpy_rng;
 pub mod reservoir;

@@ -4,6 +4,8 @@ use nalgebra::{DMatrix, DVector, SymmetricEigen};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::gaussian::standard_normal;
+
 use super::params::Strategy;
 
 /// Why a run (one IPOP restart) ended.
@@ -40,13 +42,6 @@ pub struct Cmaes {
     history: Vec<f64>,
     restarts: u32,
     sigma0: f64,
-}
-
-/// A standard normal draw (Box-Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>();
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
 impl Cmaes {
@@ -135,7 +130,7 @@ impl Cmaes {
 
     fn sample(&mut self) -> DVector<f64> {
         let dim = self.mean.len();
-        let z = DVector::from_fn(dim, |_, _| normal(&mut self.rng));
+        let z = DVector::from_fn(dim, |_, _| standard_normal(&mut self.rng));
         let y = &self.basis * z.component_mul(&self.scales);
         &self.mean + y * self.sigma
     }

@@ -3,6 +3,8 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::gaussian::standard_normal;
+
 use super::sparse::Csr;
 use super::spectral::spectral_radius;
 
@@ -32,13 +34,6 @@ fn distinct_positions(rng: &mut ChaCha8Rng, size: usize, count: usize) -> Vec<us
     all
 }
 
-/// A standard normal draw (Box-Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // in (0, 1]: ln is finite
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-}
-
 fn sign(rng: &mut ChaCha8Rng) -> f64 {
     if rng.random::<bool>() {
         1.0
@@ -59,7 +54,7 @@ impl Topology {
 
         let w0_entries = distinct_positions(&mut rng, units * units, count(units * units))
             .into_iter()
-            .map(|p| (p / units, p % units, normal(&mut rng)))
+            .map(|p| (p / units, p % units, standard_normal(&mut rng)))
             .collect();
         let w0 = Csr::from_triplets(units, units, w0_entries);
         let b_entries = distinct_positions(&mut rng, units * inputs, count(units * inputs))
