@@ -1,6 +1,7 @@
 //! Embedding throughput: `embed_bench MODEL_DIR TEXTS_FILE` embeds every line of
 //! TEXTS_FILE (one text per line) and prints texts per second. Threads follow
-//! RAYON_NUM_THREADS. Used by bench/embeddings.sh.
+//! RAYON_NUM_THREADS. Used by bench/embeddings.sh. With EVOLAB_DEFAULT_MALLOC=1 it keeps
+//! glibc's default allocator settings, to measure what `keep_freed_memory_for_reuse` gains.
 
 use std::path::Path;
 use std::time::Instant;
@@ -8,8 +9,10 @@ use std::time::Instant;
 use evolab_text::embedding::SentenceEncoder;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // As `evolab` does.
-    evolab_text::embedding::keep_freed_memory_for_reuse();
+    // As `evolab` does, unless asked to measure without it.
+    if std::env::var("EVOLAB_DEFAULT_MALLOC").as_deref() != Ok("1") {
+        evolab_text::embedding::keep_freed_memory_for_reuse();
+    }
     let args: Vec<String> = std::env::args().collect();
     let [_, model_dir, texts_file] = args.as_slice() else {
         return Err("usage: embed_bench MODEL_DIR TEXTS_FILE".into());

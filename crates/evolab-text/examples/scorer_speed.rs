@@ -94,7 +94,7 @@ fn main() {
             // Scored in batches of 1,024, as `evolab score` does, on this thread only.
             Box::new(move |t| {
                 t.chunks(1024)
-                    .flat_map(|c| model.predict_on_this_thread(c))
+                    .flat_map(|c| model.predict_all(c))
                     .map(|p| f64::from(p[0]))
                     .sum()
             })

@@ -293,6 +293,8 @@ mod tests {
             let rosen_evals =
                 evaluations_to(rosenbrock, 10, 1e-10, 20_000, seed).expect("rosenbrock");
             assert!((3_000..=12_000).contains(&rosen_evals), "{rosen_evals}");
+            // docs/rl/cmaes.md quotes these (`-- --nocapture` shows them).
+            eprintln!("seed {seed}: sphere {sphere_evals}, Rosenbrock {rosen_evals} evaluations");
         }
     }
 
@@ -304,6 +306,7 @@ mod tests {
             .map(|seed| evaluations_to(rastrigin, 2, 1e-8, 20_000, seed))
             .collect();
         assert!(runs.iter().all(Option::is_some), "{runs:?}");
+        eprintln!("Rastrigin with IPOP, evaluations per seed: {runs:?}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 use std::f64::consts::PI;
 
-use super::{Action, ActionSpace, Env, InvalidAction, Transition};
+use super::classic::{Classic, Physics};
+use super::{Action, ActionSpace, Transition};
 use crate::numpy_rng::Generator;
 
 const DT: f64 = 0.2;
@@ -63,25 +64,34 @@ fn wrap(mut x: f64, low: f64, high: f64) -> f64 {
     x
 }
 
+/// `Acrobot-v1`.
+pub type Acrobot = Classic<AcrobotPhysics>;
+
 /// The acrobot: state (θ1, θ2, θ̇1, θ̇2), observed as (cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2).
-#[derive(Clone, Debug)]
-pub struct Acrobot {
+#[derive(Clone, Debug, Default)]
+pub struct AcrobotPhysics {
     state: [f64; 4],
-    rng: Generator,
 }
 
-impl Default for Acrobot {
-    fn default() -> Self {
-        Self::new()
+impl AcrobotPhysics {
+    fn tip_is_above_the_line(&self) -> bool {
+        let [t1, t2, _, _] = self.state;
+        -t1.cos() - (t2 + t1).cos() > 1.0
     }
 }
 
-impl Acrobot {
-    /// Seeded from the operating system until `reset(Some(seed), …)`, as in gymnasium.
-    pub fn new() -> Self {
-        Acrobot {
-            state: [0.0; 4],
-            rng: Generator::from_entropy(),
+impl Physics for AcrobotPhysics {
+    const ID: &'static str = "Acrobot-v1";
+    const OBSERVATION_DIM: usize = 6;
+
+    fn action_space() -> ActionSpace {
+        ActionSpace::Discrete(3)
+    }
+
+    fn reset(&mut self, rng: &mut Generator) {
+        // gymnasium casts the initial state to f32; later states stay f64.
+        for s in &mut self.state {
+            *s = f64::from(rng.uniform(-0.1, 0.1) as f32);
         }
     }
 
@@ -93,51 +103,10 @@ impl Acrobot {
         }
     }
 
-    fn tip_is_above_the_line(&self) -> bool {
-        let [t1, t2, _, _] = self.state;
-        -t1.cos() - (t2 + t1).cos() > 1.0
-    }
-}
-
-impl Env for Acrobot {
-    fn id(&self) -> &'static str {
-        "Acrobot-v1"
-    }
-
-    fn observation_dim(&self) -> usize {
-        6
-    }
-
-    fn action_space(&self) -> ActionSpace {
-        ActionSpace::Discrete(3)
-    }
-
-    fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
-        if let Some(seed) = seed {
-            self.rng = Generator::new(u128::from(seed));
-        }
-        // gymnasium casts the initial state to f32; later states stay f64.
-        for s in &mut self.state {
-            *s = f64::from(self.rng.uniform(-0.1, 0.1) as f32);
-        }
-        self.observe(observation);
-    }
-
-    fn step(
-        &mut self,
-        action: Action<'_>,
-        observation: &mut [f32],
-    ) -> Result<Transition, InvalidAction> {
+    fn step(&mut self, action: Action<'_>) -> Result<Transition, String> {
         let torque = match action {
             Action::Discrete(a @ 0..=2) => TORQUES[a],
-            other => {
-                return Err(InvalidAction {
-                    env: self.id(),
-                    reason: format!(
-                        "{other:?}; the actions are Discrete(0), (1) and (2) (torque -1, 0, +1)"
-                    ),
-                })
-            }
+            _ => return Err("the actions are Discrete(0), (1) and (2) (torque -1, 0, +1)".into()),
         };
         let [t1, t2, d1, d2] = rk4(self.state, torque);
         self.state = [
@@ -147,7 +116,6 @@ impl Env for Acrobot {
             d2.clamp(-MAX_VEL_2, MAX_VEL_2),
         ];
         let terminated = self.tip_is_above_the_line();
-        self.observe(observation);
         Ok(Transition {
             reward: if terminated { 0.0 } else { -1.0 },
             terminated,
@@ -159,13 +127,14 @@ impl Env for Acrobot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::Env;
 
     #[test]
     fn hanging_at_rest_without_torque_stays_at_rest() {
         let mut env = Acrobot::new();
         let mut obs = [0.0f32; 6];
         env.reset(Some(0), &mut obs);
-        env.state = [0.0; 4];
+        env.physics.state = [0.0; 4];
         let t = env.step(Action::Discrete(1), &mut obs).unwrap();
         // cos(−π/2) is 6e-17, not 0, in floating point: rest up to that.
         for (o, want) in obs.iter().zip([1.0, 0.0, 1.0, 0.0, 0.0, 0.0]) {
@@ -182,10 +151,12 @@ mod tests {
         let mut env = Acrobot::new();
         let mut obs = [0.0f32; 6];
         env.reset(Some(3), &mut obs);
-        env.state = [0.0, 0.0, 100.0, -100.0];
+        env.physics.state = [0.0, 0.0, 100.0, -100.0];
         env.step(Action::Discrete(2), &mut obs).unwrap();
-        assert!(env.state[2].abs() <= MAX_VEL_1 && env.state[3].abs() <= MAX_VEL_2);
-        assert!(env.state[..2].iter().all(|t| (-PI..=PI).contains(t)));
+        assert!(env.physics.state[2].abs() <= MAX_VEL_1 && env.physics.state[3].abs() <= MAX_VEL_2);
+        assert!(env.physics.state[..2]
+            .iter()
+            .all(|t| (-PI..=PI).contains(t)));
     }
 
     #[test]
@@ -193,7 +164,7 @@ mod tests {
         let mut env = Acrobot::new();
         let mut obs = [0.0f32; 6];
         env.reset(Some(4), &mut obs);
-        env.state = [PI - 0.01, 0.0, 0.0, 0.0];
+        env.physics.state = [PI - 0.01, 0.0, 0.0, 0.0];
         let t = env.step(Action::Discrete(1), &mut obs).unwrap();
         assert!(t.terminated && t.reward == 0.0, "{t:?}");
         assert!(env.step(Action::Discrete(3), &mut obs).is_err());

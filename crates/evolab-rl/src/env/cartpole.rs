@@ -1,7 +1,8 @@
 //! gymnasium 1.3's `CartPole-v1` (classic control), Euler integration, reward 1 per step.
 //! The time limit of 500 steps is [`super::TimeLimit`]'s, as gymnasium's `make` adds it.
 
-use super::{Action, ActionSpace, Env, InvalidAction, Transition};
+use super::classic::{Classic, Physics};
+use super::{Action, ActionSpace, Transition};
 use crate::numpy_rng::Generator;
 
 const GRAVITY: f64 = 9.8;
@@ -17,30 +18,30 @@ const THETA_THRESHOLD: f64 = 12.0 * 2.0 * std::f64::consts::PI / 360.0;
 const X_THRESHOLD: f64 = 2.4;
 const RESET_BOUND: f64 = 0.05;
 
+/// `CartPole-v1`.
+pub type CartPole = Classic<CartPolePhysics>;
+
 /// The cart-pole: state (x, ẋ, θ, θ̇) in f64 as gymnasium keeps it, observed as f32.
-#[derive(Clone, Debug)]
-pub struct CartPole {
+#[derive(Clone, Debug, Default)]
+pub struct CartPolePhysics {
     state: [f64; 4],
-    rng: Generator,
     /// gymnasium's `steps_beyond_terminated`: steps taken after the pole fell.
     steps_beyond_terminated: Option<u64>,
 }
 
-impl Default for CartPole {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+impl Physics for CartPolePhysics {
+    const ID: &'static str = "CartPole-v1";
+    const OBSERVATION_DIM: usize = 4;
 
-impl CartPole {
-    /// An environment whose random stream is seeded from the operating system until
-    /// `reset(Some(seed), …)` seeds it, as in gymnasium.
-    pub fn new() -> Self {
-        CartPole {
-            state: [0.0; 4],
-            rng: Generator::from_entropy(),
-            steps_beyond_terminated: None,
+    fn action_space() -> ActionSpace {
+        ActionSpace::Discrete(2)
+    }
+
+    fn reset(&mut self, rng: &mut Generator) {
+        for s in &mut self.state {
+            *s = rng.uniform(-RESET_BOUND, RESET_BOUND);
         }
+        self.steps_beyond_terminated = None;
     }
 
     fn observe(&self, observation: &mut [f32]) {
@@ -48,46 +49,12 @@ impl CartPole {
             *o = s as f32;
         }
     }
-}
 
-impl Env for CartPole {
-    fn id(&self) -> &'static str {
-        "CartPole-v1"
-    }
-
-    fn observation_dim(&self) -> usize {
-        4
-    }
-
-    fn action_space(&self) -> ActionSpace {
-        ActionSpace::Discrete(2)
-    }
-
-    fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
-        if let Some(seed) = seed {
-            self.rng = Generator::new(u128::from(seed));
-        }
-        for s in &mut self.state {
-            *s = self.rng.uniform(-RESET_BOUND, RESET_BOUND);
-        }
-        self.steps_beyond_terminated = None;
-        self.observe(observation);
-    }
-
-    fn step(
-        &mut self,
-        action: Action<'_>,
-        observation: &mut [f32],
-    ) -> Result<Transition, InvalidAction> {
+    fn step(&mut self, action: Action<'_>) -> Result<Transition, String> {
         let push_right = match action {
             Action::Discrete(0) => false,
             Action::Discrete(1) => true,
-            other => {
-                return Err(InvalidAction {
-                    env: self.id(),
-                    reason: format!("{other:?}; the actions are Discrete(0) and Discrete(1)"),
-                })
-            }
+            _ => return Err("the actions are Discrete(0) and Discrete(1)".into()),
         };
         let [x, x_dot, theta, theta_dot] = self.state;
         let force = if push_right { FORCE } else { -FORCE };
@@ -116,7 +83,6 @@ impl Env for CartPole {
             self.steps_beyond_terminated = Some(0);
             1.0
         };
-        self.observe(observation);
         Ok(Transition {
             reward,
             terminated,
@@ -128,18 +94,23 @@ impl Env for CartPole {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::Env;
 
     #[test]
     fn reset_draws_the_state_gymnasium_draws_for_the_seed() {
         // np.random.Generator(np.random.PCG64(42)).uniform(-0.05, 0.05, size=(4,)), numpy 1.26.4,
         // which is what CartPole-v1's reset(seed=42) draws.
+        let numpy = [
+            0.027395604855596334,
+            -0.006112156024794771,
+            0.03585979199113824,
+            0.019736802905936393,
+        ];
         let mut env = CartPole::new();
         let mut obs = [0.0f32; 4];
         env.reset(Some(42), &mut obs);
-        let mut g = Generator::new(42);
-        let want: Vec<f32> = (0..4).map(|_| g.uniform(-0.05, 0.05) as f32).collect();
-        assert_eq!(obs.to_vec(), want);
-        assert!(obs.iter().all(|v| v.abs() < 0.05));
+        assert_eq!(env.physics.state, numpy);
+        assert_eq!(obs, numpy.map(|v| v as f32));
     }
 
     #[test]

@@ -6,17 +6,21 @@
 
 mod acrobot;
 mod cartpole;
+mod classic;
 mod mountain_car;
 mod partial;
 mod pendulum;
 mod registry;
 mod time_limit;
 
-pub use acrobot::Acrobot;
-pub use cartpole::CartPole;
-pub use mountain_car::{MountainCar, MountainCarContinuous};
+pub use acrobot::{Acrobot, AcrobotPhysics};
+pub use cartpole::{CartPole, CartPolePhysics};
+pub use classic::{Classic, Physics};
+pub use mountain_car::{
+    MountainCar, MountainCarContinuous, MountainCarContinuousPhysics, MountainCarPhysics,
+};
 pub use partial::{Hide, PartiallyObserved};
-pub use pendulum::Pendulum;
+pub use pendulum::{Pendulum, PendulumPhysics};
 pub use registry::{info, make, EnvInfo, UnknownEnv, ENVIRONMENTS};
 pub use time_limit::TimeLimit;
 

@@ -7,7 +7,8 @@
 //! but computes each step in f64. (numpy 2 computes some of these products in f32, which
 //! moves results by about 1e-7.)
 
-use super::{Action, ActionSpace, Env, InvalidAction, Transition};
+use super::classic::{Classic, Physics};
+use super::{Action, ActionSpace, Transition};
 use crate::numpy_rng::Generator;
 
 const MIN_POSITION: f64 = -1.2;
@@ -36,75 +37,45 @@ fn write_observation(state: [f64; 2], observation: &mut [f32]) {
     observation[1] = state[1] as f32;
 }
 
-fn seeded(rng: &mut Generator, seed: Option<u64>) {
-    if let Some(seed) = seed {
-        *rng = Generator::new(u128::from(seed));
-    }
-}
+/// `MountainCar-v0`.
+pub type MountainCar = Classic<MountainCarPhysics>;
+
+/// `MountainCarContinuous-v0`.
+pub type MountainCarContinuous = Classic<MountainCarContinuousPhysics>;
 
 /// `MountainCar-v0`: actions 0 (push left), 1 (no push), 2 (push right); reward −1 per step
-/// until the car reaches position 0.5.
-#[derive(Clone, Debug)]
-pub struct MountainCar {
+/// until the car reaches position 0.5. State (position, velocity) in f64.
+#[derive(Clone, Debug, Default)]
+pub struct MountainCarPhysics {
     state: [f64; 2],
-    rng: Generator,
 }
 
-impl Default for MountainCar {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+impl Physics for MountainCarPhysics {
+    const ID: &'static str = "MountainCar-v0";
+    const OBSERVATION_DIM: usize = 2;
 
-impl MountainCar {
-    /// Seeded from the operating system until `reset(Some(seed), …)`, as in gymnasium.
-    pub fn new() -> Self {
-        MountainCar {
-            state: [0.0; 2],
-            rng: Generator::from_entropy(),
-        }
-    }
-}
-
-impl Env for MountainCar {
-    fn id(&self) -> &'static str {
-        "MountainCar-v0"
-    }
-
-    fn observation_dim(&self) -> usize {
-        2
-    }
-
-    fn action_space(&self) -> ActionSpace {
+    fn action_space() -> ActionSpace {
         ActionSpace::Discrete(3)
     }
 
-    fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
-        seeded(&mut self.rng, seed);
-        self.state = reset_state(&mut self.rng);
+    fn reset(&mut self, rng: &mut Generator) {
+        self.state = reset_state(rng);
+    }
+
+    fn observe(&self, observation: &mut [f32]) {
         write_observation(self.state, observation);
     }
 
-    fn step(
-        &mut self,
-        action: Action<'_>,
-        observation: &mut [f32],
-    ) -> Result<Transition, InvalidAction> {
+    fn step(&mut self, action: Action<'_>) -> Result<Transition, String> {
         let push = match action {
             Action::Discrete(a @ 0..=2) => a as f64 - 1.0,
-            other => {
-                return Err(InvalidAction {
-                    env: self.id(),
-                    reason: format!("{other:?}; the actions are Discrete(0), (1) and (2)"),
-                })
-            }
+            _ => return Err("the actions are Discrete(0), (1) and (2)".into()),
         };
         let [position, velocity] = self.state;
         let velocity = (velocity + (push * 0.001 + (3.0 * position).cos() * -GRAVITY))
             .clamp(-MAX_SPEED, MAX_SPEED);
         let (position, velocity) = clamp_to_track(position + velocity, velocity);
         self.state = [position, velocity];
-        write_observation(self.state, observation);
         Ok(Transition {
             reward: -1.0,
             terminated: position >= 0.5 && velocity >= 0.0,
@@ -114,66 +85,36 @@ impl Env for MountainCar {
 }
 
 /// `MountainCarContinuous-v0`: force clipped to [-1, 1]; reward 100 on reaching position
-/// 0.45, minus 0.1·action² every step (of the action as given, before clipping).
-#[derive(Clone, Debug)]
-pub struct MountainCarContinuous {
+/// 0.45, minus 0.1·action² every step (of the action as given, before clipping). The state
+/// is f32-valued between steps, as gymnasium stores it.
+#[derive(Clone, Debug, Default)]
+pub struct MountainCarContinuousPhysics {
     state: [f64; 2],
-    rng: Generator,
 }
 
-impl Default for MountainCarContinuous {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+impl Physics for MountainCarContinuousPhysics {
+    const ID: &'static str = "MountainCarContinuous-v0";
+    const OBSERVATION_DIM: usize = 2;
 
-impl MountainCarContinuous {
-    /// Seeded from the operating system until `reset(Some(seed), …)`, as in gymnasium.
-    pub fn new() -> Self {
-        MountainCarContinuous {
-            state: [0.0; 2],
-            rng: Generator::from_entropy(),
-        }
-    }
-}
-
-impl Env for MountainCarContinuous {
-    fn id(&self) -> &'static str {
-        "MountainCarContinuous-v0"
-    }
-
-    fn observation_dim(&self) -> usize {
-        2
-    }
-
-    fn action_space(&self) -> ActionSpace {
+    fn action_space() -> ActionSpace {
         ActionSpace::Continuous {
             low: vec![-1.0],
             high: vec![1.0],
         }
     }
 
-    fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
-        seeded(&mut self.rng, seed);
-        self.state = reset_state(&mut self.rng);
+    fn reset(&mut self, rng: &mut Generator) {
+        self.state = reset_state(rng);
+    }
+
+    fn observe(&self, observation: &mut [f32]) {
         write_observation(self.state, observation);
     }
 
-    fn step(
-        &mut self,
-        action: Action<'_>,
-        observation: &mut [f32],
-    ) -> Result<Transition, InvalidAction> {
+    fn step(&mut self, action: Action<'_>) -> Result<Transition, String> {
         let a = match action {
             Action::Continuous(&[a]) if !a.is_nan() => f64::from(a),
-            other => {
-                return Err(InvalidAction {
-                    env: self.id(),
-                    reason: format!(
-                        "{other:?}; the action is one force, a number (clipped to [-1, 1])"
-                    ),
-                })
-            }
+            _ => return Err("the action is one force, a number (clipped to [-1, 1])".into()),
         };
         let [position, velocity] = self.state;
         let force = a.clamp(-1.0, 1.0);
@@ -182,9 +123,7 @@ impl Env for MountainCarContinuous {
         let (position, velocity) = clamp_to_track(position + velocity, velocity);
         let terminated = position >= 0.45 && velocity >= 0.0;
         let reward = if terminated { 100.0 } else { 0.0 } - a.powi(2) * 0.1;
-        // gymnasium stores the state as f32 between steps.
         self.state = [f64::from(position as f32), f64::from(velocity as f32)];
-        write_observation(self.state, observation);
         Ok(Transition {
             reward,
             terminated,
@@ -196,6 +135,7 @@ impl Env for MountainCarContinuous {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::Env;
 
     #[test]
     fn pushing_right_from_rest_is_not_enough_but_rocking_is() {
@@ -221,7 +161,7 @@ mod tests {
         let mut env = MountainCar::new();
         let mut obs = [0.0f32; 2];
         env.reset(Some(1), &mut obs);
-        env.state = [MIN_POSITION + 0.001, -MAX_SPEED];
+        env.physics.state = [MIN_POSITION + 0.001, -MAX_SPEED];
         env.step(Action::Discrete(0), &mut obs).unwrap();
         assert_eq!(obs, [MIN_POSITION as f32, 0.0]);
     }
@@ -234,7 +174,10 @@ mod tests {
         let mut clipped = env.clone();
         let big = env.step(Action::Continuous(&[3.0]), &mut obs).unwrap();
         let one = clipped.step(Action::Continuous(&[1.0]), &mut obs).unwrap();
-        assert_eq!(env.state, clipped.state, "both push with force 1");
+        assert_eq!(
+            env.physics.state, clipped.physics.state,
+            "both push with force 1"
+        );
         assert!((big.reward + 0.9).abs() < 1e-12 && (one.reward + 0.1).abs() < 1e-12);
         assert!(env.step(Action::Discrete(0), &mut obs).is_err());
     }

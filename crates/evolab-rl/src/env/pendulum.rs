@@ -4,7 +4,8 @@
 
 use std::f64::consts::PI;
 
-use super::{Action, ActionSpace, Env, InvalidAction, Transition};
+use super::classic::{Classic, Physics};
+use super::{Action, ActionSpace, Transition};
 use crate::numpy_rng::Generator;
 
 const MAX_SPEED: f64 = 8.0;
@@ -19,26 +20,28 @@ fn angle_normalize(x: f64) -> f64 {
     (x + PI).rem_euclid(2.0 * PI) - PI
 }
 
+/// `Pendulum-v1`.
+pub type Pendulum = Classic<PendulumPhysics>;
+
 /// The pendulum: state (θ, θ̇) in f64, observed as (cos θ, sin θ, θ̇) in f32.
-#[derive(Clone, Debug)]
-pub struct Pendulum {
+#[derive(Clone, Debug, Default)]
+pub struct PendulumPhysics {
     state: [f64; 2],
-    rng: Generator,
 }
 
-impl Default for Pendulum {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+impl Physics for PendulumPhysics {
+    const ID: &'static str = "Pendulum-v1";
+    const OBSERVATION_DIM: usize = 3;
 
-impl Pendulum {
-    /// Seeded from the operating system until `reset(Some(seed), …)`, as in gymnasium.
-    pub fn new() -> Self {
-        Pendulum {
-            state: [0.0; 2],
-            rng: Generator::from_entropy(),
+    fn action_space() -> ActionSpace {
+        ActionSpace::Continuous {
+            low: vec![-MAX_TORQUE],
+            high: vec![MAX_TORQUE],
         }
+    }
+
+    fn reset(&mut self, rng: &mut Generator) {
+        self.state = [rng.uniform(-PI, PI), rng.uniform(-1.0, 1.0)];
     }
 
     fn observe(&self, observation: &mut [f32]) {
@@ -47,47 +50,11 @@ impl Pendulum {
         observation[1] = theta.sin() as f32;
         observation[2] = theta_dot as f32;
     }
-}
 
-impl Env for Pendulum {
-    fn id(&self) -> &'static str {
-        "Pendulum-v1"
-    }
-
-    fn observation_dim(&self) -> usize {
-        3
-    }
-
-    fn action_space(&self) -> ActionSpace {
-        ActionSpace::Continuous {
-            low: vec![-MAX_TORQUE],
-            high: vec![MAX_TORQUE],
-        }
-    }
-
-    fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
-        if let Some(seed) = seed {
-            self.rng = Generator::new(u128::from(seed));
-        }
-        self.state = [self.rng.uniform(-PI, PI), self.rng.uniform(-1.0, 1.0)];
-        self.observe(observation);
-    }
-
-    fn step(
-        &mut self,
-        action: Action<'_>,
-        observation: &mut [f32],
-    ) -> Result<Transition, InvalidAction> {
+    fn step(&mut self, action: Action<'_>) -> Result<Transition, String> {
         let u = match action {
             Action::Continuous(&[u]) if !u.is_nan() => u,
-            other => {
-                return Err(InvalidAction {
-                    env: self.id(),
-                    reason: format!(
-                        "{other:?}; the action is one torque, a number (clipped to [-2, 2])"
-                    ),
-                })
-            }
+            _ => return Err("the action is one torque, a number (clipped to [-2, 2])".into()),
         };
         // gymnasium clips in f32 and mixes the f32 torque into f64 arithmetic.
         let u = f64::from(u.clamp(-MAX_TORQUE, MAX_TORQUE));
@@ -97,7 +64,6 @@ impl Env for Pendulum {
             + (3.0 * G / (2.0 * L) * theta.sin() + 3.0 / (M * L * L) * u) * DT)
             .clamp(-MAX_SPEED, MAX_SPEED);
         self.state = [theta + theta_dot * DT, theta_dot];
-        self.observe(observation);
         Ok(Transition {
             reward: -cost,
             terminated: false,
@@ -109,6 +75,7 @@ impl Env for Pendulum {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::Env;
 
     #[test]
     fn angles_wrap_like_numpy_remainder() {
@@ -123,10 +90,10 @@ mod tests {
         let mut env = Pendulum::new();
         let mut obs = [0.0f32; 3];
         env.reset(Some(0), &mut obs);
-        env.state = [PI, 0.0];
+        env.physics.state = [PI, 0.0];
         let down = env.step(Action::Continuous(&[0.0]), &mut obs).unwrap();
         assert!((down.reward + PI * PI).abs() < 1e-9, "{down:?}");
-        env.state = [0.0, 0.0];
+        env.physics.state = [0.0, 0.0];
         let up = env.step(Action::Continuous(&[0.0]), &mut obs).unwrap();
         assert_eq!(up.reward, 0.0);
         assert!(!up.terminated && !up.truncated);
@@ -141,7 +108,7 @@ mod tests {
         let ra = a.step(Action::Continuous(&[50.0]), &mut obs).unwrap();
         let rb = b.step(Action::Continuous(&[2.0]), &mut obs).unwrap();
         assert_eq!(ra, rb);
-        assert_eq!(a.state, b.state);
+        assert_eq!(a.physics.state, b.physics.state);
         assert!(a.step(Action::Continuous(&[f32::NAN]), &mut obs).is_err());
         assert!(a.step(Action::Discrete(1), &mut obs).is_err());
         let err = a

@@ -18,10 +18,6 @@ impl<E: Env> TimeLimit<E> {
             elapsed: 0,
         }
     }
-
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
 }
 
 impl<E: Env> Env for TimeLimit<E> {

@@ -1,14 +1,13 @@
 """Plays gymnasium episodes for evolab's environment tests and prints them as JSON.
 
-Input on stdin: {"env": ID, "episodes": [{"seed": S or null, "actions": [...]}, ...],
-(an action is an int for discrete spaces, a list of floats, sent as float32, for continuous ones)
-"policy": null or a name in POLICIES}. The episodes run one after the other on one
+Input on stdin: {"env": ID, "episodes": [{"seed": S or null, "actions": [...],
+"policy": null or a name in POLICIES}, ...]} (an action is an int for discrete spaces, a list
+of floats, sent as float32, for continuous ones). The episodes run one after the other on one
 environment made with gymnasium.make(ID); each starts with reset(seed=S) (null continues the
 random stream) and ends when the actions run out or the episode terminates or is truncated.
-With a policy the actions are chosen from the observation instead (balance: push towards the
-side the pole leans to; rock: push the mountain car along its velocity; swing: torque the acrobot's
-second joint along its angular velocity), for at most
-len(actions) steps.
+With a policy the actions are chosen from the observation instead, for at most len(actions)
+steps (balance: push towards the side the pole leans to; rock: push the mountain car along
+its velocity; swing: torque the acrobot's second joint along its angular velocity).
 Output: one object per episode with the observations (reset's first), rewards and flags.
 """
 import json
@@ -45,8 +44,8 @@ def main():
         obs, _ = env.reset(seed=episode["seed"])
         record = {"observations": [obs.tolist()], "rewards": [], "terminated": [], "truncated": []}
         for action in episode["actions"]:
-            if request.get("policy"):
-                action = POLICIES[request["policy"]](obs)
+            if episode.get("policy"):
+                action = POLICIES[episode["policy"]](obs)
             elif isinstance(action, list):
                 action = np.array(action, dtype=np.float32)
             obs, reward, terminated, truncated, _ = env.step(action)

@@ -126,31 +126,39 @@ impl Lstm {
             zr.copy_from_slice(self.input_row(token));
         }
         add_mat_mul(z, &states.h, &self.recurrent, rows, u, width);
-        for r in 0..rows {
-            let zr = &z[r * width..(r + 1) * width];
-            let h = &mut states.h[r * u..(r + 1) * u];
-            let c = &mut states.c[r * u..(r + 1) * u];
-            let max = &mut states.max[r * u..(r + 1) * u];
-            gates(zr, h, c, max);
-        }
+        gates(&z[..rows * width], states);
     }
 }
 
-/// Applies one row's gate pre-activations `z` (i, f, c, o, each `h.len()` wide) to its state.
-fn gates(z: &[f32], h: &mut [f32], c: &mut [f32], max: &mut [f32]) {
+/// Applies each row's gate pre-activations (i, f, c, o, each `units` wide) to its state.
+/// The CPU is checked once per time step, not per row.
+fn gates(z: &[f32], states: &mut States) {
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has just been checked for the enabled features.
-        return unsafe { gates_avx2(z, h, c, max) };
+        return unsafe { gates_avx2(z, states) };
     }
-    gates_portable(z, h, c, max)
+    gates_rows(z, states)
 }
 
 /// The same arithmetic compiled for 8-wide vectors (no FMA: the results are identical).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn gates_avx2(z: &[f32], h: &mut [f32], c: &mut [f32], max: &mut [f32]) {
-    gates_portable(z, h, c, max)
+unsafe fn gates_avx2(z: &[f32], states: &mut States) {
+    gates_rows(z, states)
+}
+
+#[inline(always)]
+fn gates_rows(z: &[f32], states: &mut States) {
+    let u = states.units;
+    let rows = z.chunks_exact(4 * u);
+    let state_rows = states
+        .h
+        .chunks_exact_mut(u)
+        .zip(states.c.chunks_exact_mut(u));
+    for ((zr, (h, c)), max) in rows.zip(state_rows).zip(states.max.chunks_exact_mut(u)) {
+        gates_portable(zr, h, c, max);
+    }
 }
 
 #[inline(always)]
@@ -173,7 +181,6 @@ fn gates_portable(z: &[f32], h: &mut [f32], c: &mut [f32], max: &mut [f32]) {
 
 pub struct BiLstm {
     maxlen: usize,
-    vocab: usize,
     forward: Lstm,
     backward: Lstm,
     dense: Vec<f32>,
@@ -243,7 +250,6 @@ impl BiLstm {
         }
         Ok(BiLstm {
             maxlen,
-            vocab,
             forward,
             backward,
             dense,
@@ -255,7 +261,7 @@ impl BiLstm {
     }
 
     pub fn vocab_size(&self) -> usize {
-        self.vocab
+        self.forward.input_table.len() / (4 * self.forward.units)
     }
 
     /// The six sigmoid outputs for each padded sequence of `maxlen` indices below the

@@ -23,10 +23,6 @@ pub const TOX_BLOCK_LABELS: [&str; LABELS] = [
     "identity_hate",
 ];
 
-/// Below this many texts a batch is scored on the calling thread: starting threads would
-/// cost more than it saves.
-const TEXTS_PER_THREAD: usize = 32;
-
 /// tox-block 0.1.2's bidirectional LSTM, a stand-in for Detoxify trained on the same
 /// Jigsaw 2018 labels. Its outputs are the network's raw sigmoid probabilities; tox-block's
 /// optional per-label min-max rescaling is not applied.
@@ -82,31 +78,9 @@ impl ToxBlock {
         self.tokenizer.padded(text)
     }
 
-    /// The six probabilities ([`TOX_BLOCK_LABELS`]) for each text.
+    /// The six probabilities ([`TOX_BLOCK_LABELS`]) for each text, computed in batches on
+    /// the calling thread (callers such as the scoring pipeline spread texts over threads).
     pub fn predict_all(&self, texts: &[&str]) -> Vec<[f32; LABELS]> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(texts.len() / TEXTS_PER_THREAD)
-            .max(1);
-        if threads == 1 {
-            return self.predict_on_this_thread(texts);
-        }
-        let chunk = texts.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = texts
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || self.predict_on_this_thread(part)))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    }
-
-    /// [`ToxBlock::predict_all`] without starting threads (for callers that parallelise
-    /// themselves).
-    pub fn predict_on_this_thread(&self, texts: &[&str]) -> Vec<[f32; LABELS]> {
         let seqs: Vec<Vec<u32>> = texts.iter().map(|t| self.tokenizer.padded(t)).collect();
         self.net.predict(&seqs)
     }
@@ -118,11 +92,9 @@ impl ToxicityModel for ToxBlock {
         "tox-block-0.1.2-bilstm-v2".to_string()
     }
 
-    /// On the calling thread: the scoring pipeline spreads texts over threads itself, and
-    /// threads started here as well would oversubscribe the cores.
     fn toxicity(&self, texts: &[&str]) -> Result<Vec<f64>, TextError> {
         Ok(self
-            .predict_on_this_thread(texts)
+            .predict_all(texts)
             .iter()
             .map(|p| f64::from(p[0]))
             .collect())
