@@ -116,11 +116,10 @@ impl Physics for AcrobotPhysics {
             d2.clamp(-MAX_VEL_2, MAX_VEL_2),
         ];
         let terminated = self.tip_is_above_the_line();
-        Ok(Transition {
-            reward: if terminated { 0.0 } else { -1.0 },
+        Ok(Transition::within_limit(
+            if terminated { 0.0 } else { -1.0 },
             terminated,
-            truncated: false,
-        })
+        ))
     }
 }
 

@@ -83,11 +83,7 @@ impl Physics for CartPolePhysics {
             self.steps_beyond_terminated = Some(0);
             1.0
         };
-        Ok(Transition {
-            reward,
-            terminated,
-            truncated: false,
-        })
+        Ok(Transition::within_limit(reward, terminated))
     }
 }
 

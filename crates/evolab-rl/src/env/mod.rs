@@ -52,6 +52,17 @@ pub struct Transition {
     pub truncated: bool,
 }
 
+impl Transition {
+    /// A step inside the episode's time limit (truncation is [`TimeLimit`]'s to decide).
+    pub fn within_limit(reward: f64, terminated: bool) -> Self {
+        Transition {
+            reward,
+            terminated,
+            truncated: false,
+        }
+    }
+}
+
 /// An action the environment cannot take.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvalidAction {

@@ -76,11 +76,10 @@ impl Physics for MountainCarPhysics {
             .clamp(-MAX_SPEED, MAX_SPEED);
         let (position, velocity) = clamp_to_track(position + velocity, velocity);
         self.state = [position, velocity];
-        Ok(Transition {
-            reward: -1.0,
-            terminated: position >= 0.5 && velocity >= 0.0,
-            truncated: false,
-        })
+        Ok(Transition::within_limit(
+            -1.0,
+            position >= 0.5 && velocity >= 0.0,
+        ))
     }
 }
 
@@ -124,11 +123,7 @@ impl Physics for MountainCarContinuousPhysics {
         let terminated = position >= 0.45 && velocity >= 0.0;
         let reward = if terminated { 100.0 } else { 0.0 } - a.powi(2) * 0.1;
         self.state = [f64::from(position as f32), f64::from(velocity as f32)];
-        Ok(Transition {
-            reward,
-            terminated,
-            truncated: false,
-        })
+        Ok(Transition::within_limit(reward, terminated))
     }
 }
 

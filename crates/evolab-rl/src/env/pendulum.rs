@@ -64,11 +64,7 @@ impl Physics for PendulumPhysics {
             + (3.0 * G / (2.0 * L) * theta.sin() + 3.0 / (M * L * L) * u) * DT)
             .clamp(-MAX_SPEED, MAX_SPEED);
         self.state = [theta + theta_dot * DT, theta_dot];
-        Ok(Transition {
-            reward: -cost,
-            terminated: false,
-            truncated: false,
-        })
+        Ok(Transition::within_limit(-cost, false))
     }
 }
 
