@@ -7,4 +7,5 @@ pub mod cmaes;
 pub mod env;
 mod gaussian;
 pub mod numpy_rng;
+pub mod ppo;
 pub mod reservoir;

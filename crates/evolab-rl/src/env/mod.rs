@@ -12,6 +12,7 @@ mod partial;
 mod pendulum;
 mod registry;
 mod time_limit;
+mod vec_env;
 
 pub use acrobot::{Acrobot, AcrobotPhysics};
 pub use cartpole::{CartPole, CartPolePhysics};
@@ -23,6 +24,7 @@ pub use partial::{Hide, PartiallyObserved};
 pub use pendulum::{Pendulum, PendulumPhysics};
 pub use registry::{info, make, EnvInfo, UnknownEnv, ENVIRONMENTS};
 pub use time_limit::TimeLimit;
+pub use vec_env::{Actions, Episode, VecEnv};
 
 use std::fmt;
 
