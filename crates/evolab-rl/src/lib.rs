@@ -5,6 +5,7 @@
 
 pub mod cmaes;
 pub mod env;
+pub mod experiment;
 mod gaussian;
 pub mod numpy_rng;
 pub mod ppo;

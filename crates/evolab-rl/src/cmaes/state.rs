@@ -86,6 +86,11 @@ impl Cmaes {
         self.strategy.lambda
     }
 
+    /// The current step size, in units of the unit box.
+    pub fn sigma(&self) -> f64 {
+        self.sigma
+    }
+
     pub fn restarts(&self) -> u32 {
         self.restarts
     }

@@ -7,6 +7,7 @@
 mod acrobot;
 mod cartpole;
 mod classic;
+mod frame_stack;
 mod mountain_car;
 mod partial;
 mod pendulum;
@@ -17,6 +18,7 @@ mod vec_env;
 pub use acrobot::{Acrobot, AcrobotPhysics};
 pub use cartpole::{CartPole, CartPolePhysics};
 pub use classic::{Classic, Physics};
+pub use frame_stack::FrameStack;
 pub use mountain_car::{
     MountainCar, MountainCarContinuous, MountainCarContinuousPhysics, MountainCarPhysics,
 };

@@ -14,7 +14,8 @@ pub struct ReservoirParams {
 }
 
 impl ReservoirParams {
-    fn check(&self) -> Result<(), String> {
+    /// Positive finite scalings and a leak rate in (0, 1].
+    pub fn check(&self) -> Result<(), String> {
         let ok = |v: f64| v.is_finite() && v > 0.0;
         if !ok(self.spectral_radius) || !ok(self.input_scaling) {
             return Err(format!(

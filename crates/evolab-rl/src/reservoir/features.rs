@@ -85,6 +85,15 @@ impl ReservoirFeatures {
         })
     }
 
+    /// The observation size the reservoirs were built for.
+    pub fn observation_dim(&self) -> usize {
+        self.observation_dim
+    }
+
+    pub fn action_space(&self) -> &ActionSpace {
+        &self.action_space
+    }
+
     /// The length of u_t: observation, action slot, reward.
     pub fn input_dim(&self) -> usize {
         self.input.len()

@@ -9,8 +9,10 @@ mod features;
 mod sparse;
 mod spectral;
 mod topology;
+mod wrapper;
 
 pub use esn::{Reservoir, ReservoirParams};
 pub use features::{FeatureOptions, Feed, ReservoirFeatures, ReservoirSpec};
 pub use spectral::spectral_radius;
 pub use topology::Topology;
+pub use wrapper::ReservoirEnv;

@@ -1,0 +1,361 @@
+//! The experiment file: what is trained (environment, observation, reservoirs, PPO), for
+//! how long, and, for studies, which genes evolve and how the winners are tested.
+//!
+//! Every section has defaults (the paper's masked-CartPole study), so a file only states
+//! what it changes; unknown keys are errors, so a typo cannot silently fall back to a
+//! default.
+
+use serde::{Deserialize, Serialize};
+
+use super::genes::GeneSpec;
+use crate::env::{self, Hide};
+use crate::ppo::PpoConfig;
+use crate::reservoir::{FeatureOptions, Feed, ReservoirParams};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExperimentConfig {
+    pub env: EnvConfig,
+    /// Absent: PPO on the observations themselves.
+    pub reservoir: Option<ReservoirConfig>,
+    pub ppo: PpoSettings,
+    pub training: TrainingConfig,
+    pub study: StudyConfig,
+    pub test: TestConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnvConfig {
+    /// gymnasium id (`evolab env list`).
+    pub id: String,
+    /// Velocity entries removed ("delete", the paper's protocol), zeroed ("zero"), or kept
+    /// ("none").
+    pub hide_velocities: HideVelocities,
+}
+
+impl Default for EnvConfig {
+    fn default() -> Self {
+        EnvConfig {
+            id: "CartPole-v1".into(),
+            hide_velocities: HideVelocities::Delete,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HideVelocities {
+    None,
+    Delete,
+    Zero,
+}
+
+impl HideVelocities {
+    pub fn hide(self) -> Option<Hide> {
+        match self {
+            HideVelocities::None => None,
+            HideVelocities::Delete => Some(Hide::Delete),
+            HideVelocities::Zero => Some(Hide::Zero),
+        }
+    }
+}
+
+/// The reservoirs between environment and policy. The macro-parameters here are the
+/// values used where no gene evolves them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReservoirConfig {
+    /// Reservoirs side by side; reservoir i is drawn from seed + i.
+    pub count: usize,
+    pub units: usize,
+    pub spectral_radius: f64,
+    pub leak_rate: f64,
+    pub input_scaling: f64,
+    /// What drives the reservoir besides the observation and reward.
+    pub feed: FeedConfig,
+    pub skip_connection: bool,
+    pub actions_to_unit_box: bool,
+    pub reward_scale: f64,
+}
+
+impl Default for ReservoirConfig {
+    fn default() -> Self {
+        ReservoirConfig {
+            count: 1,
+            units: 100,
+            spectral_radius: 0.9,
+            leak_rate: 0.3,
+            input_scaling: 1.0,
+            feed: FeedConfig::ObservationActionReward,
+            skip_connection: false,
+            actions_to_unit_box: false,
+            reward_scale: 1.0,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeedConfig {
+    /// The paper's design: observation, previous action, reward.
+    ObservationActionReward,
+    /// The original code's effective input (the action never reaches the reservoir).
+    ObservationReward,
+}
+
+impl ReservoirConfig {
+    pub fn params(&self) -> ReservoirParams {
+        ReservoirParams {
+            spectral_radius: self.spectral_radius,
+            leak_rate: self.leak_rate,
+            input_scaling: self.input_scaling,
+        }
+    }
+
+    pub fn options(&self) -> FeatureOptions {
+        FeatureOptions {
+            feed: match self.feed {
+                FeedConfig::ObservationActionReward => Feed::ObservationActionReward,
+                FeedConfig::ObservationReward => Feed::ObservationRewardOnly,
+            },
+            skip_connection: self.skip_connection,
+            actions_to_unit_box: self.actions_to_unit_box,
+            reward_scale: self.reward_scale,
+        }
+    }
+}
+
+/// PPO's hyperparameters, SB3's defaults unless stated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PpoSettings {
+    pub n_steps: usize,
+    pub batch_size: usize,
+    pub n_epochs: usize,
+    pub gamma: f32,
+    pub gae_lambda: f32,
+    pub clip_range: f32,
+    pub ent_coef: f32,
+    pub vf_coef: f32,
+    pub max_grad_norm: f32,
+    pub learning_rate: f32,
+    pub adam_eps: f32,
+    pub hidden: Vec<usize>,
+    pub log_std_init: f32,
+    pub normalize_advantage: bool,
+    /// Environments stepped together (each its own seed); SB3's default is 1.
+    pub n_envs: usize,
+}
+
+impl Default for PpoSettings {
+    fn default() -> Self {
+        PpoSettings::from(&PpoConfig::default())
+    }
+}
+
+impl From<&PpoConfig> for PpoSettings {
+    fn from(c: &PpoConfig) -> Self {
+        PpoSettings {
+            n_steps: c.n_steps,
+            batch_size: c.batch_size,
+            n_epochs: c.n_epochs,
+            gamma: c.gamma,
+            gae_lambda: c.gae_lambda,
+            clip_range: c.clip_range,
+            ent_coef: c.ent_coef,
+            vf_coef: c.vf_coef,
+            max_grad_norm: c.max_grad_norm,
+            learning_rate: c.learning_rate,
+            adam_eps: c.adam_eps,
+            hidden: c.hidden.clone(),
+            log_std_init: c.log_std_init,
+            normalize_advantage: c.normalize_advantage,
+            n_envs: 1,
+        }
+    }
+}
+
+impl PpoSettings {
+    pub fn to_config(&self) -> PpoConfig {
+        PpoConfig {
+            n_steps: self.n_steps,
+            batch_size: self.batch_size,
+            n_epochs: self.n_epochs,
+            gamma: self.gamma,
+            gae_lambda: self.gae_lambda,
+            clip_range: self.clip_range,
+            ent_coef: self.ent_coef,
+            vf_coef: self.vf_coef,
+            max_grad_norm: self.max_grad_norm,
+            learning_rate: self.learning_rate,
+            adam_eps: self.adam_eps,
+            hidden: self.hidden.clone(),
+            log_std_init: self.log_std_init,
+            normalize_advantage: self.normalize_advantage,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrainingConfig {
+    /// Environment steps per training run (rounded up to whole rollouts).
+    pub steps: u64,
+    /// Training episodes averaged into a run's fitness (the paper: the last 10).
+    pub last_episodes: usize,
+    /// Deterministic evaluation episodes after training, on seeds of their own.
+    pub eval_episodes: usize,
+}
+
+impl Default for TrainingConfig {
+    fn default() -> Self {
+        TrainingConfig {
+            steps: 300_000,
+            last_episodes: 10,
+            eval_episodes: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StudyConfig {
+    pub trials: usize,
+    /// Each trial trains once per seed (reservoir topology and PPO both from the seed).
+    pub seeds: Vec<u64>,
+    pub sampler: SamplerConfig,
+    /// Seeds the sampler (the original's sampler had none).
+    pub sampler_seed: u64,
+    /// Training runs in parallel; 0 means one per available core.
+    pub workers: usize,
+    pub genes: Vec<GeneSpec>,
+}
+
+impl Default for StudyConfig {
+    fn default() -> Self {
+        StudyConfig {
+            trials: 100,
+            seeds: vec![0, 1, 2],
+            sampler: SamplerConfig::Cmaes,
+            sampler_seed: 0,
+            workers: 0,
+            genes: vec![
+                GeneSpec::log("spectral_radius", 1e-4, 1e2),
+                GeneSpec::log("leak_rate", 1e-2, 1.0),
+            ],
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SamplerConfig {
+    /// CMA-ES with IPOP restarts, σ0 = 1/6, started at the centre of the gene box.
+    Cmaes,
+    /// Independent uniform draws in the (log-)scaled gene box.
+    Random,
+}
+
+/// The held-out test of a study's best hyperparameters (`evolab reservoir test`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TestConfig {
+    /// Must not overlap the study's seeds (the original reused them).
+    pub seeds: Vec<u64>,
+    /// How many of the best trials to retrain.
+    pub top_k: usize,
+    /// Training steps for the test runs; 0 means the study's.
+    pub steps: u64,
+    /// Frames stacked for the frame-stack baseline.
+    pub frame_stack: usize,
+}
+
+impl Default for TestConfig {
+    fn default() -> Self {
+        TestConfig {
+            seeds: vec![1000, 1001, 1002, 1003, 1004],
+            top_k: 3,
+            steps: 0,
+            frame_stack: 4,
+        }
+    }
+}
+
+impl ExperimentConfig {
+    /// Parses a TOML experiment file.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let config: ExperimentConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        Ok(config)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("the configuration serialises")
+    }
+
+    /// Everything a training run needs, checked before any training starts.
+    pub fn check_training(&self) -> Result<(), String> {
+        env::info(&self.env.id).map_err(|e| e.to_string())?;
+        if let Some(r) = &self.reservoir {
+            if r.count == 0 || r.units == 0 {
+                return Err("reservoir.count and reservoir.units must be at least 1".into());
+            }
+            r.params().check().map_err(|e| format!("reservoir: {e}"))?;
+            if !(r.reward_scale.is_finite()) {
+                return Err("reservoir.reward_scale must be a finite number".into());
+            }
+        }
+        if self.ppo.n_envs == 0 {
+            return Err("ppo.n_envs is 0; it must be at least 1".into());
+        }
+        self.ppo.to_config().check(self.ppo.n_envs)?;
+        if self.training.steps == 0 {
+            return Err("training.steps is 0; give a budget of at least one step".into());
+        }
+        if self.training.last_episodes == 0 {
+            return Err("training.last_episodes is 0; the fitness needs at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// Everything a study needs, checked before any training starts.
+    pub fn check_study(&self) -> Result<(), String> {
+        self.check_training()?;
+        let s = &self.study;
+        if s.trials == 0 {
+            return Err("study.trials is 0; a study needs at least one trial".into());
+        }
+        if s.seeds.is_empty() {
+            return Err("study.seeds is empty; give at least one seed".into());
+        }
+        super::genes::GeneSpace::new(&s.genes, self.reservoir.as_ref())?;
+        Ok(())
+    }
+
+    /// Everything the held-out test needs.
+    pub fn check_test(&self) -> Result<(), String> {
+        self.check_study()?;
+        let t = &self.test;
+        if t.seeds.is_empty() || t.top_k == 0 || t.frame_stack == 0 {
+            return Err(
+                "test.seeds, test.top_k and test.frame_stack must not be empty or 0".into(),
+            );
+        }
+        if let Some(shared) = t.seeds.iter().find(|s| self.study.seeds.contains(s)) {
+            return Err(format!(
+                "test seed {shared} is also a study seed; held-out seeds must differ from the \
+                 seeds the hyperparameters were evolved on"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The test's training budget.
+    pub fn test_steps(&self) -> u64 {
+        if self.test.steps == 0 {
+            self.training.steps
+        } else {
+            self.test.steps
+        }
+    }
+}
