@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "evolab",
     version,
-    about = "Run, resume and export LLM-population experiments (culture, telephone)"
+    about = "Run, resume and export the lab's experiments: LLM populations (culture, telephone) and evolving reservoirs for PPO"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -67,6 +67,16 @@ pub enum Command {
     Env {
         #[command(subcommand)]
         command: EnvCommand,
+    },
+    /// Train PPO on an environment (plain, through reservoirs, or with frame stacking)
+    Rl {
+        #[command(subcommand)]
+        command: RlCommand,
+    },
+    /// Evolve echo-state reservoirs for PPO and test the winners (arXiv:2312.06695)
+    Reservoir {
+        #[command(subcommand)]
+        command: ReservoirCommand,
     },
     /// Measure generation throughput
     Bench {
@@ -255,6 +265,161 @@ pub struct RolloutArgs {
 pub enum HideVelocities {
     Delete,
     Zero,
+}
+
+#[derive(Subcommand)]
+pub enum RlCommand {
+    /// Train once, printing the learning curve and the final deterministic evaluation
+    Train(TrainArgs),
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// Experiment file (TOML); its [env], [reservoir], [ppo] and [training] sections are used
+    #[arg(conflicts_with = "preset")]
+    pub config: Option<PathBuf>,
+    /// Start from a reservoir preset's settings (`evolab presets` lists them)
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Environment id, e.g. CartPole-v1 (`evolab env list`)
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Training steps (rounded up to whole rollouts)
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Seed of the environment, the reservoir topology and PPO
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Hide the velocity entries: deleted (the paper's protocol), zeroed, or kept (none)
+    #[arg(long, value_enum)]
+    pub hide_velocities: Option<HideVelocitiesArg>,
+    /// Put a reservoir between environment and policy (settings from the file or defaults)
+    #[arg(long)]
+    pub reservoir: bool,
+    /// Reservoir units (implies --reservoir)
+    #[arg(long)]
+    pub units: Option<usize>,
+    /// Reservoir spectral radius (implies --reservoir)
+    #[arg(long)]
+    pub spectral_radius: Option<f64>,
+    /// Reservoir leak rate in (0, 1] (implies --reservoir)
+    #[arg(long)]
+    pub leak_rate: Option<f64>,
+    /// Reservoir input scaling (implies --reservoir)
+    #[arg(long)]
+    pub input_scaling: Option<f64>,
+    /// Stack the last K observations instead (the memory baseline)
+    #[arg(long, value_name = "K", conflicts_with_all = ["reservoir", "units", "spectral_radius", "leak_rate", "input_scaling"])]
+    pub frame_stack: Option<usize>,
+    /// Environments stepped together
+    #[arg(long)]
+    pub n_envs: Option<usize>,
+    /// Adam learning rate
+    #[arg(long)]
+    pub learning_rate: Option<f32>,
+    /// Discount factor
+    #[arg(long)]
+    pub gamma: Option<f32>,
+    /// Steps per environment in each rollout
+    #[arg(long)]
+    pub n_steps: Option<usize>,
+    /// Deterministic evaluation episodes after training
+    #[arg(long)]
+    pub eval_episodes: Option<usize>,
+    /// Write the training episodes (step, return, length) as CSV
+    #[arg(long, value_name = "FILE")]
+    pub curve: Option<PathBuf>,
+    /// Print the outcome as one JSON object instead of the table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HideVelocitiesArg {
+    None,
+    Delete,
+    Zero,
+}
+
+#[derive(Subcommand)]
+pub enum ReservoirCommand {
+    /// Start a study: evolve reservoir hyperparameters with CMA-ES (or random search)
+    Evolve(EvolveArgs),
+    /// Continue an interrupted study; recorded trials are replayed, not retrained
+    Resume {
+        /// Study name (`evolab reservoir list`)
+        name: String,
+        /// Training runs in parallel [default: the study's setting]
+        #[arg(long)]
+        workers: Option<usize>,
+    },
+    /// Retrain the best trials on held-out seeds against baselines, with figures
+    Test(TestArgs),
+    /// List the studies of the workspace
+    List,
+    /// Print a study's trials, best first, and redraw its figures
+    Show {
+        name: String,
+        /// How many trials to print
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
+    /// Write a study's trials and learning curves as CSV, JSONL or Parquet
+    Export(StudyExportArgs),
+}
+
+#[derive(Args)]
+pub struct EvolveArgs {
+    /// Experiment file (TOML)
+    #[arg(required_unless_present = "preset", conflicts_with = "preset")]
+    pub config: Option<PathBuf>,
+    /// A built-in study (`evolab presets` lists them)
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Study name [default: the preset or file name with the date and time]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Override the number of trials
+    #[arg(long)]
+    pub trials: Option<usize>,
+    /// Override the training steps of each run
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Training runs in parallel [default: one per core]
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Check the configuration and print it resolved, without training
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args)]
+pub struct TestArgs {
+    /// Study name
+    pub name: String,
+    /// How many of the best trials to retrain [default: the study's test.top_k]
+    #[arg(long)]
+    pub top_k: Option<usize>,
+    /// Held-out seeds, comma-separated [default: the study's test.seeds]
+    #[arg(long, value_delimiter = ',')]
+    pub seeds: Option<Vec<u64>>,
+    /// Training steps of the test runs [default: the study's]
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Training runs in parallel [default: one per core]
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+#[derive(Args)]
+pub struct StudyExportArgs {
+    pub name: String,
+    /// jsonl, csv or parquet
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Output folder [default: <home>/exports/<study>]
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]

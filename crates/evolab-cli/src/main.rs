@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod presets;
 mod progress;
+mod step_progress;
 mod workspace;
 
 use clap::Parser;

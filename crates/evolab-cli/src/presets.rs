@@ -29,6 +29,39 @@ pub const PRESETS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The evolving-reservoirs studies (`evolab reservoir evolve --preset NAME`).
+pub const RESERVOIR_PRESETS: &[(&str, &str)] = &[
+    (
+        "reservoir-masked-cartpole",
+        include_str!("../../../presets/reservoir-masked-cartpole.toml"),
+    ),
+    (
+        "reservoir-masked-pendulum",
+        include_str!("../../../presets/reservoir-masked-pendulum.toml"),
+    ),
+    (
+        "reservoir-smoke",
+        include_str!("../../../presets/reservoir-smoke.toml"),
+    ),
+];
+
+/// A reservoir preset, parsed.
+pub fn reservoir_preset(name: &str) -> anyhow::Result<evolab_rl::experiment::ExperimentConfig> {
+    let text = RESERVOIR_PRESETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = RESERVOIR_PRESETS.iter().map(|(n, _)| *n).collect();
+            anyhow::anyhow!(
+                "unknown reservoir preset {name:?}; presets: {}",
+                names.join(", ")
+            )
+        })?;
+    evolab_rl::experiment::ExperimentConfig::from_toml(text)
+        .map_err(|e| anyhow::anyhow!("preset {name}: {e}"))
+}
+
 pub fn find(name: &str) -> Result<&'static str, String> {
     PRESETS
         .iter()

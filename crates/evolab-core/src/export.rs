@@ -92,8 +92,7 @@ fn rows<'a>(run_id: &'a str, agents: &'a [AgentRow], texts: &'a [TextRow]) -> Ve
         .collect()
 }
 
-/// Writes the export to a temporary file first and renames it, so a failed export never
-/// leaves a truncated file that looks complete.
+/// Writes the texts of a run, one row per text.
 pub fn export_texts(
     run_id: &str,
     agents: &[AgentRow],
@@ -101,19 +100,28 @@ pub fn export_texts(
     format: ExportFormat,
     path: &Path,
 ) -> Result<(), ExportError> {
+    let rows = rows(run_id, agents, texts);
+    write_atomically(path, format, |file| match format {
+        ExportFormat::Jsonl => write_jsonl(&rows, file),
+        ExportFormat::Csv => write_csv(&rows, file),
+        ExportFormat::Parquet => write_parquet(&rows, file),
+    })
+}
+
+/// Runs `write` on a temporary file next to `path` and renames it into place, so that a
+/// failed export never leaves a truncated file that looks complete.
+pub(crate) fn write_atomically(
+    path: &Path,
+    format: ExportFormat,
+    write: impl FnOnce(File) -> Result<(), String>,
+) -> Result<(), ExportError> {
     let fail = |message: String| ExportError::Write {
         path: path.display().to_string(),
         message,
     };
     let tmp = path.with_extension(format!("{}.partial", format.extension()));
-    let rows = rows(run_id, agents, texts);
     let file = File::create(&tmp).map_err(|e| fail(e.to_string()))?;
-    let written = match format {
-        ExportFormat::Jsonl => write_jsonl(&rows, file),
-        ExportFormat::Csv => write_csv(&rows, file),
-        ExportFormat::Parquet => write_parquet(&rows, file),
-    };
-    if let Err(message) = written {
+    if let Err(message) = write(file) {
         let _ = std::fs::remove_file(&tmp);
         return Err(fail(message));
     }

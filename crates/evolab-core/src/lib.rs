@@ -7,6 +7,7 @@ pub mod export;
 pub mod home;
 pub mod seeds;
 pub mod store;
+pub mod table;
 pub mod wheels;
 
 pub use config_file::{load_toml, parse_toml, ConfigError};

@@ -5,10 +5,15 @@ mod env;
 mod export;
 mod inspect;
 mod model;
+mod reservoir;
+mod reservoir_report;
+mod rl;
 mod run;
 mod score;
 
-use crate::cli::{BenchCommand, Cli, Command, DataCommand, EnvCommand, ModelCommand};
+use crate::cli::{
+    BenchCommand, Cli, Command, DataCommand, EnvCommand, ModelCommand, ReservoirCommand, RlCommand,
+};
 use crate::workspace::Workspace;
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -20,8 +25,13 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Show(args) => inspect::show(&ws, &args),
         Command::Export(args) => export::export(&ws, &args),
         Command::Presets => {
+            println!("LLM populations (`evolab run --preset NAME`):");
             for (name, text) in crate::presets::PRESETS {
-                println!("{name:<22} {}", crate::presets::description(text));
+                println!("  {name:<27} {}", crate::presets::description(text));
+            }
+            println!("Evolving reservoirs (`evolab reservoir evolve --preset NAME`):");
+            for (name, text) in crate::presets::RESERVOIR_PRESETS {
+                println!("  {name:<27} {}", crate::presets::description(text));
             }
             Ok(())
         }
@@ -41,6 +51,17 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Env { command } => match command {
             EnvCommand::List => env::list(),
             EnvCommand::Rollout(args) => env::rollout(&args),
+        },
+        Command::Rl { command } => match command {
+            RlCommand::Train(args) => rl::train(&args),
+        },
+        Command::Reservoir { command } => match command {
+            ReservoirCommand::Evolve(args) => reservoir::evolve(&ws, &args),
+            ReservoirCommand::Resume { name, workers } => reservoir::resume(&ws, &name, workers),
+            ReservoirCommand::Test(args) => reservoir::test(&ws, &args),
+            ReservoirCommand::List => reservoir::list(&ws),
+            ReservoirCommand::Show { name, top } => reservoir::show(&ws, &name, top),
+            ReservoirCommand::Export(args) => reservoir::export(&ws, &args),
         },
         Command::Bench { command } => match command {
             BenchCommand::Generation(args) => bench::generation(&ws, &args),

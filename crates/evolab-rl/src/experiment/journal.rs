@@ -29,6 +29,7 @@ pub struct TrialRecord {
     pub failure: Option<String>,
     /// The runs that finished, one per seed.
     pub runs: Vec<RunOutcome>,
+    /// Training time summed over the runs (they run in parallel).
     pub seconds: f64,
 }
 

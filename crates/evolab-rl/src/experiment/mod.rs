@@ -11,6 +11,7 @@ mod journal;
 mod pool;
 mod run;
 mod study;
+mod summary;
 
 pub use config::{
     EnvConfig, ExperimentConfig, FeedConfig, HideVelocities, PpoSettings, ReservoirConfig,
@@ -24,3 +25,4 @@ pub use journal::{
 pub use pool::resolve_workers;
 pub use run::{build_env, train_run, CurvePoint, Observer, RunOutcome, RunSpec, EVAL_SEED_OFFSET};
 pub use study::{run_study, trial_spec, StudyEvent};
+pub use summary::{mean_ci95, smoothed_curve, step_grid};

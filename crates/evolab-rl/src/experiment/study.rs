@@ -8,8 +8,6 @@
 //! points it proposed before, and only trains the missing ones; the result does not
 //! depend on the number of workers.
 
-use std::time::Instant;
-
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -170,7 +168,6 @@ fn evaluate(
         .collect();
     let mut results: Vec<Vec<Option<Result<RunOutcome, String>>>> =
         vec![vec![None; seeds.len()]; jobs.len()];
-    let started = Instant::now();
     run_pool(&runs, workers, |event| {
         match event {
             PoolEvent::Steps(n) => on_event(StudyEvent::Steps(n)),
@@ -185,7 +182,6 @@ fn evaluate(
                         unit.clone(),
                         genes.decode(unit),
                         std::mem::take(&mut results[job]),
-                        started.elapsed().as_secs_f64(),
                     );
                     journal.append(&record)?;
                     on_event(StudyEvent::Trial {
@@ -208,7 +204,6 @@ fn assemble(
     unit: Vec<f64>,
     genes: Vec<f64>,
     outcomes: Vec<Option<Result<RunOutcome, String>>>,
-    seconds: f64,
 ) -> TrialRecord {
     let mut runs = Vec::new();
     let mut failure = None;
@@ -239,8 +234,8 @@ fn assemble(
         fitness,
         eval_mean,
         failure,
+        seconds: runs.iter().map(|r| r.seconds).sum(),
         runs,
-        seconds,
     }
 }
 
