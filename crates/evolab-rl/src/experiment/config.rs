@@ -1,9 +1,10 @@
 //! The experiment file: what is trained (environment, observation, reservoirs, PPO), for
 //! how long, and, for studies, which genes evolve and how the winners are tested.
 //!
-//! Every section has defaults (the paper's masked-CartPole study), so a file only states
-//! what it changes; unknown keys are errors, so a typo cannot silently fall back to a
-//! default.
+//! Every section has defaults (those of the paper's masked-CartPole study; a study file
+//! also needs a `[reservoir]` section, even an empty one, since its absence means plain
+//! PPO), so a file only states what it changes. Unknown keys are errors, so a typo cannot
+//! silently fall back to a default.
 
 use serde::{Deserialize, Serialize};
 
