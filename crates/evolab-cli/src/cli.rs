@@ -308,8 +308,11 @@ pub struct TrainArgs {
     /// Reservoir input scaling (implies --reservoir)
     #[arg(long)]
     pub input_scaling: Option<f64>,
+    /// Reservoir arithmetic: f64 (the original's) or f32 (implies --reservoir)
+    #[arg(long, value_enum)]
+    pub precision: Option<PrecisionArg>,
     /// Stack the last K observations instead (the memory baseline)
-    #[arg(long, value_name = "K", conflicts_with_all = ["reservoir", "units", "spectral_radius", "leak_rate", "input_scaling"])]
+    #[arg(long, value_name = "K", conflicts_with_all = ["reservoir", "units", "spectral_radius", "leak_rate", "input_scaling", "precision"])]
     pub frame_stack: Option<usize>,
     /// Environments stepped together
     #[arg(long)]
@@ -332,6 +335,12 @@ pub struct TrainArgs {
     /// Print the outcome as one JSON object instead of the table
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PrecisionArg {
+    F64,
+    F32,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

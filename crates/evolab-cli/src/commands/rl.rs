@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use evolab_rl::experiment::{
-    mean_ci95, train_run, EnvConfig, ExperimentConfig, HideVelocities, Observer, ReservoirConfig,
-    RunSpec,
+    mean_ci95, train_run, EnvConfig, ExperimentConfig, HideVelocities, Observer, PrecisionConfig,
+    ReservoirConfig, RunSpec,
 };
 use evolab_rl::reservoir::ReservoirSpec;
 
-use crate::cli::{HideVelocitiesArg, TrainArgs};
+use crate::cli::{HideVelocitiesArg, PrecisionArg, TrainArgs};
 use crate::step_progress::StepProgress;
 
 pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
@@ -158,7 +158,8 @@ fn resolve(args: &TrainArgs) -> anyhow::Result<ExperimentConfig> {
         || args.units.is_some()
         || args.spectral_radius.is_some()
         || args.leak_rate.is_some()
-        || args.input_scaling.is_some();
+        || args.input_scaling.is_some()
+        || args.precision.is_some();
     if wants_reservoir {
         let r = config
             .reservoir
@@ -167,6 +168,12 @@ fn resolve(args: &TrainArgs) -> anyhow::Result<ExperimentConfig> {
         r.spectral_radius = args.spectral_radius.unwrap_or(r.spectral_radius);
         r.leak_rate = args.leak_rate.unwrap_or(r.leak_rate);
         r.input_scaling = args.input_scaling.unwrap_or(r.input_scaling);
+        if let Some(p) = args.precision {
+            r.precision = match p {
+                PrecisionArg::F64 => PrecisionConfig::F64,
+                PrecisionArg::F32 => PrecisionConfig::F32,
+            };
+        }
     }
     if args.frame_stack.is_some() {
         config.reservoir = None;

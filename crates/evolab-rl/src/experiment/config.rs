@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::genes::GeneSpec;
 use crate::env::{self, Hide};
 use crate::ppo::PpoConfig;
-use crate::reservoir::{FeatureOptions, Feed, ReservoirParams};
+use crate::reservoir::{FeatureOptions, Feed, Precision, ReservoirParams};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -78,6 +78,16 @@ pub struct ReservoirConfig {
     pub skip_connection: bool,
     pub actions_to_unit_box: bool,
     pub reward_scale: f64,
+    /// "f64" (the original's) or "f32".
+    pub precision: PrecisionConfig,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrecisionConfig {
+    #[default]
+    F64,
+    F32,
 }
 
 impl Default for ReservoirConfig {
@@ -92,6 +102,7 @@ impl Default for ReservoirConfig {
             skip_connection: false,
             actions_to_unit_box: false,
             reward_scale: 1.0,
+            precision: PrecisionConfig::F64,
         }
     }
 }
@@ -123,6 +134,10 @@ impl ReservoirConfig {
             skip_connection: self.skip_connection,
             actions_to_unit_box: self.actions_to_unit_box,
             reward_scale: self.reward_scale,
+            precision: match self.precision {
+                PrecisionConfig::F64 => Precision::F64,
+                PrecisionConfig::F32 => Precision::F32,
+            },
         }
     }
 }

@@ -122,23 +122,30 @@ fn add_product_impl<const FMA: bool>(s: Shape, x: &[f32], w: &[f32], y: &mut [f3
         };
         return product::<FMA>((s.rows, s.inputs, s.outputs), x, w, y);
     }
-    // A narrow output layer: y[r, o] = x_r · W[:, o], sixteen inputs at a time.
+    // A narrow output layer: y[r, o] = x_r · W[:, o], sixteen inputs at a time, with the
+    // column copied out first so that it is read contiguously.
     let blocked = s.inputs - s.inputs % BLOCK;
-    for (xr, yr) in x.chunks_exact(s.inputs).zip(y.chunks_exact_mut(s.outputs)) {
-        for (o, out) in yr.iter_mut().enumerate() {
+    let mut column = vec![0.0f32; s.inputs];
+    for o in 0..s.outputs {
+        for (i, c) in column.iter_mut().enumerate() {
+            *c = w[i * s.outputs + o];
+        }
+        for (xr, yr) in x.chunks_exact(s.inputs).zip(y.chunks_exact_mut(s.outputs)) {
             let mut lanes = [0.0f32; BLOCK];
-            for (i0, xc) in xr[..blocked].chunks_exact(BLOCK).enumerate() {
-                let xc = block(xc);
+            for (xc, wc) in xr[..blocked]
+                .chunks_exact(BLOCK)
+                .zip(column[..blocked].chunks_exact(BLOCK))
+            {
+                let (xc, wc) = (block(xc), block(wc));
                 for k in 0..BLOCK {
-                    let wk = w[(i0 * BLOCK + k) * s.outputs + o];
-                    lanes[k] = fma::<FMA>(xc[k], wk, lanes[k]);
+                    lanes[k] = fma::<FMA>(xc[k], wc[k], lanes[k]);
                 }
             }
-            let mut acc = *out + lanes.iter().sum::<f32>();
+            let mut acc = yr[o] + lanes.iter().sum::<f32>();
             for i in blocked..s.inputs {
-                acc = fma::<FMA>(xr[i], w[i * s.outputs + o], acc);
+                acc = fma::<FMA>(xr[i], column[i], acc);
             }
-            *out = acc;
+            yr[o] = acc;
         }
     }
 }
@@ -186,6 +193,12 @@ fn product<const FMA: bool>(
     b: &[f32],
     c: &mut [f32],
 ) {
+    if m == 0 || k == 0 || n == 0 {
+        return;
+    }
+    // Every index the tiles use is below these bounds, so they can skip the checks.
+    assert!((m - 1) * a.row_stride + (k - 1) * a.col_stride < a.data.len());
+    assert!(k * n <= b.len() && m * n <= c.len());
     let full = m - m % ROWS;
     for r in (0..full).step_by(ROWS) {
         tile::<ROWS, FMA>(r, (k, n), a, b, c);
@@ -195,7 +208,7 @@ fn product<const FMA: bool>(
     }
 }
 
-/// Rows `r0..r0 + R` of C += A·B.
+/// Rows `r0..r0 + R` of C += A·B; the caller has checked the bounds.
 #[inline(always)]
 fn tile<const R: usize, const FMA: bool>(
     r0: usize,
@@ -205,22 +218,32 @@ fn tile<const R: usize, const FMA: bool>(
     c: &mut [f32],
 ) {
     let blocked = n - n % BLOCK;
+    let (ap, bp, cp) = (a.data.as_ptr(), b.as_ptr(), c.as_mut_ptr());
+    let (rs, cs) = (a.row_stride, a.col_stride);
     for o in (0..blocked).step_by(BLOCK) {
         let mut acc = [[0.0f32; BLOCK]; R];
-        for (r, row) in acc.iter_mut().enumerate() {
-            row.copy_from_slice(block(&c[(r0 + r) * n + o..]));
-        }
-        for i in 0..k {
-            let br = block(&b[i * n + o..]);
+        // SAFETY (all accesses below): `product` asserted that every row r < m, column
+        // i < k and output o < n stays inside `a`, `b` and `c`.
+        unsafe {
             for (r, row) in acc.iter_mut().enumerate() {
-                let ai = a.at(r0 + r, i);
-                for j in 0..BLOCK {
-                    row[j] = fma::<FMA>(ai, br[j], row[j]);
+                for (j, v) in row.iter_mut().enumerate() {
+                    *v = *cp.add((r0 + r) * n + o + j);
                 }
             }
-        }
-        for (r, row) in acc.iter().enumerate() {
-            c[(r0 + r) * n + o..(r0 + r) * n + o + BLOCK].copy_from_slice(row);
+            for i in 0..k {
+                let br = bp.add(i * n + o);
+                for (r, row) in acc.iter_mut().enumerate() {
+                    let ai = *ap.add((r0 + r) * rs + i * cs);
+                    for (j, v) in row.iter_mut().enumerate() {
+                        *v = fma::<FMA>(ai, *br.add(j), *v);
+                    }
+                }
+            }
+            for (r, row) in acc.iter().enumerate() {
+                for (j, v) in row.iter().enumerate() {
+                    *cp.add((r0 + r) * n + o + j) = *v;
+                }
+            }
         }
     }
     for r in r0..r0 + R {
@@ -289,5 +312,59 @@ mod tests {
         let mut t = Vec::new();
         transpose(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &mut t);
         assert_eq!(t, [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn kernel_speed() {
+        let s = Shape {
+            rows: 64,
+            inputs: 64,
+            outputs: 64,
+        };
+        let x: Vec<f32> = (0..4096).map(|i| (i as f32).sin()).collect();
+        let w = x.clone();
+        let mut y = vec![0.0f32; 4096];
+        let n = 20000;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            add_product(s, &x, &w, &mut y);
+        }
+        let dt = t.elapsed().as_secs_f64();
+        eprintln!(
+            "add_product 64^3: {:.2} us, {:.1} GFLOP/s",
+            dt / n as f64 * 1e6,
+            2.0 * 262144.0 * n as f64 / dt / 1e9
+        );
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            add_transposed_product(s, &x, &w, &mut y);
+        }
+        let dt = t.elapsed().as_secs_f64();
+        eprintln!(
+            "add_transposed_product 64^3: {:.2} us, {:.1} GFLOP/s",
+            dt / n as f64 * 1e6,
+            2.0 * 262144.0 * n as f64 / dt / 1e9
+        );
+        let mut tr = Vec::new();
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            transpose(64, 64, &x, &mut tr);
+        }
+        let dt = t.elapsed().as_secs_f64();
+        eprintln!("transpose 64^2: {:.2} us", dt / n as f64 * 1e6);
+        let mut z = x.clone();
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            evolab_fastmath::tanh_in_place(&mut z);
+        }
+        let dt = t.elapsed().as_secs_f64();
+        eprintln!("tanh 4096: {:.2} us", dt / n as f64 * 1e6);
+        assert!(y[0].is_finite() && tr.len() == 4096 && z[0].is_finite());
     }
 }

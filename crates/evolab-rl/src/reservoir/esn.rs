@@ -1,5 +1,7 @@
 //! The leaky echo-state update: x ← (1 − α)·x + α·tanh(W·x + W_in·u + b).
 
+use super::real::Real;
+use super::sparse::Csr;
 use super::topology::Topology;
 
 /// The evolved macro-parameters of one reservoir.
@@ -33,27 +35,38 @@ impl ReservoirParams {
     }
 }
 
-/// One reservoir: a topology rescaled by the parameters, and its state.
+/// One reservoir: a topology rescaled by the parameters, and its state, computed in
+/// precision `T` (f64 as the original, or f32).
 #[derive(Clone, Debug)]
-pub struct Reservoir {
+pub struct Reservoir<T: Real = f64> {
     topology: Topology,
     params: ReservoirParams,
+    w0: Csr<T>,
+    b: Csr<T>,
+    bias: Vec<T>,
     /// ρ / ρ(W0).
-    recurrent_scale: f64,
-    state: Vec<f64>,
-    pre: Vec<f64>,
+    recurrent_scale: T,
+    input_scaling: T,
+    leak_rate: T,
+    state: Vec<T>,
+    pre: Vec<T>,
 }
 
-impl Reservoir {
+impl<T: Real> Reservoir<T> {
     pub fn new(topology: Topology, params: ReservoirParams) -> Result<Self, String> {
         params.check()?;
         let units = topology.units;
         Ok(Reservoir {
-            recurrent_scale: params.spectral_radius / topology.w0_radius,
+            recurrent_scale: T::from_f64(params.spectral_radius / topology.w0_radius),
+            input_scaling: T::from_f64(params.input_scaling),
+            leak_rate: T::from_f64(params.leak_rate),
+            w0: topology.w0.convert(),
+            b: topology.b.convert(),
+            bias: topology.bias.iter().map(|&v| T::from_f64(v)).collect(),
             topology,
             params,
-            state: vec![0.0; units],
-            pre: vec![0.0; units],
+            state: vec![T::ZERO; units],
+            pre: vec![T::ZERO; units],
         })
     }
 
@@ -65,26 +78,31 @@ impl Reservoir {
         self.topology.inputs
     }
 
+    pub fn params(&self) -> ReservoirParams {
+        self.params
+    }
+
     /// The state x, zero after [`Reservoir::reset`].
-    pub fn state(&self) -> &[f64] {
+    pub fn state(&self) -> &[T] {
         &self.state
     }
 
     /// x = 0, as at every episode start.
     pub fn reset(&mut self) {
-        self.state.fill(0.0);
+        self.state.fill(T::ZERO);
     }
 
     /// One update driven by `input` (length [`Reservoir::inputs`]); returns the new state.
-    pub fn step(&mut self, input: &[f64]) -> &[f64] {
+    pub fn step(&mut self, input: &[T]) -> &[T] {
         assert_eq!(input.len(), self.topology.inputs, "reservoir input size");
-        let t = &self.topology;
-        self.pre.copy_from_slice(&t.bias);
-        t.w0.add_scaled_product(self.recurrent_scale, &self.state, &mut self.pre);
-        t.b.add_scaled_product(self.params.input_scaling, input, &mut self.pre);
-        let alpha = self.params.leak_rate;
+        self.pre.copy_from_slice(&self.bias);
+        self.w0
+            .add_scaled_product(self.recurrent_scale, &self.state, &mut self.pre);
+        self.b
+            .add_scaled_product(self.input_scaling, input, &mut self.pre);
+        let alpha = self.leak_rate;
         for (x, &p) in self.state.iter_mut().zip(&self.pre) {
-            *x = (1.0 - alpha) * *x + alpha * p.tanh();
+            *x = (T::ONE - alpha) * *x + alpha * p.tanh();
         }
         &self.state
     }
@@ -118,7 +136,7 @@ mod tests {
     #[test]
     fn rescaling_reaches_the_requested_spectral_radius() {
         for rho in [1e-4, 0.1, 0.9, 1.0, 100.0] {
-            let r =
+            let r: Reservoir =
                 Reservoir::new(Topology::new(100, 4, 0).unwrap(), params(rho, 0.5, 1.0)).unwrap();
             let got = recurrent_radius(&r).unwrap();
             assert!((got - rho).abs() <= 1e-9 * rho, "{rho}: {got}");
@@ -134,7 +152,7 @@ mod tests {
             topology.bias.clone(),
         );
         let scale = 0.8 / topology.w0_radius;
-        let mut r = Reservoir::new(topology, params(0.8, 0.3, 2.0)).unwrap();
+        let mut r: Reservoir = Reservoir::new(topology, params(0.8, 0.3, 2.0)).unwrap();
         let mut x = vec![0.0; 30];
         for u in [[0.5, -1.0, 0.0], [0.1, 0.2, 0.3], [-2.0, 0.0, 1.0]] {
             // Dense, written out.
@@ -163,7 +181,7 @@ mod tests {
 
     #[test]
     fn states_stay_within_the_tanh_range_and_bad_parameters_are_refused() {
-        let mut r =
+        let mut r: Reservoir =
             Reservoir::new(Topology::new(50, 2, 1).unwrap(), params(100.0, 1.0, 10.0)).unwrap();
         for k in 0..200 {
             let s = r.step(&[k as f64, -(k as f64)]);
@@ -176,9 +194,28 @@ mod tests {
             params(1.0, 0.5, f64::NAN),
         ] {
             assert!(
-                Reservoir::new(Topology::new(10, 2, 0).unwrap(), bad).is_err(),
+                Reservoir::<f64>::new(Topology::new(10, 2, 0).unwrap(), bad).is_err(),
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn float32_follows_float64_closely() {
+        let topology = Topology::new(100, 3, 2).unwrap();
+        let p = params(0.95, 0.3, 1.0);
+        let mut wide: Reservoir<f64> = Reservoir::new(topology.clone(), p).unwrap();
+        let mut narrow: Reservoir<f32> = Reservoir::new(topology, p).unwrap();
+        let mut worst = 0.0f64;
+        for k in 0..500 {
+            let u = [(k as f64 * 0.1).sin(), (k as f64 * 0.37).cos(), 0.5];
+            let u32 = u.map(|v| v as f32);
+            let a = wide.step(&u).to_vec();
+            let b = narrow.step(&u32);
+            for (x, &y) in a.iter().zip(b) {
+                worst = worst.max((x - f64::from(y)).abs());
+            }
+        }
+        assert!(worst < 1e-4, "largest difference {worst:e}");
     }
 }

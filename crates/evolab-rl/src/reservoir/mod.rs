@@ -6,13 +6,15 @@
 
 mod esn;
 mod features;
+mod real;
 mod sparse;
 mod spectral;
 mod topology;
 mod wrapper;
 
 pub use esn::{Reservoir, ReservoirParams};
-pub use features::{FeatureOptions, Feed, ReservoirFeatures, ReservoirSpec};
+pub use features::{FeatureOptions, Feed, Precision, ReservoirFeatures, ReservoirSpec};
+pub use real::Real;
 pub use spectral::spectral_radius;
 pub use topology::Topology;
 pub use wrapper::ReservoirEnv;

@@ -1,14 +1,45 @@
 //! Compressed sparse rows: the reservoir's matrices are 90 % zeros.
 
+use super::real::Real;
+
 /// A sparse matrix in CSR form.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Csr {
+pub struct Csr<T = f64> {
     pub rows: usize,
     pub cols: usize,
     /// `row_start[r]..row_start[r + 1]` indexes row r's entries.
     pub row_start: Vec<usize>,
     pub col: Vec<usize>,
-    pub value: Vec<f64>,
+    pub value: Vec<T>,
+}
+
+impl<T: Real> Csr<T> {
+    /// The same matrix with its values in another precision.
+    pub fn convert<U: Real>(&self) -> Csr<U> {
+        Csr {
+            rows: self.rows,
+            cols: self.cols,
+            row_start: self.row_start.clone(),
+            col: self.col.clone(),
+            value: self.value.iter().map(|v| U::from_f64(v.to_f64())).collect(),
+        }
+    }
+
+    pub fn nonzeros(&self) -> usize {
+        self.value.len()
+    }
+
+    /// `out[r] += scale · Σ_c self[r, c] · x[c]`.
+    pub fn add_scaled_product(&self, scale: T, x: &[T], out: &mut [T]) {
+        for (r, o) in out.iter_mut().enumerate().take(self.rows) {
+            let span = self.row_start[r]..self.row_start[r + 1];
+            let mut dot = T::ZERO;
+            for (&c, &v) in self.col[span.clone()].iter().zip(&self.value[span]) {
+                dot = dot + v * x[c];
+            }
+            *o = *o + scale * dot;
+        }
+    }
 }
 
 impl Csr {
@@ -28,23 +59,6 @@ impl Csr {
             row_start,
             col: entries.iter().map(|e| e.1).collect(),
             value: entries.iter().map(|e| e.2).collect(),
-        }
-    }
-
-    pub fn nonzeros(&self) -> usize {
-        self.value.len()
-    }
-
-    /// `out[r] += scale · Σ_c self[r, c] · x[c]`.
-    pub fn add_scaled_product(&self, scale: f64, x: &[f64], out: &mut [f64]) {
-        for (r, o) in out.iter_mut().enumerate().take(self.rows) {
-            let span = self.row_start[r]..self.row_start[r + 1];
-            let dot: f64 = self.col[span.clone()]
-                .iter()
-                .zip(&self.value[span])
-                .map(|(&c, &v)| v * x[c])
-                .sum();
-            *o += scale * dot;
         }
     }
 
