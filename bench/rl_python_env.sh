@@ -8,12 +8,11 @@
 #
 # Idempotent: a finished venv holds a `.ready` marker and is left alone.
 #
-# torch: the registry's Linux wheel pulls about 4 GB of CUDA and triton wheels that a
-# CPU-only run never loads (torch imports fine without them and reports no CUDA), so it is
-# installed with --no-deps plus its pure-Python dependencies. If EVOLAB_TORCH_SITE names a
-# site-packages that already holds a torch for the same Python, that torch is symlinked
-# instead of downloaded. pip then warns on every install that torch's CUDA requirements are
-# missing; that is expected.
+# torch: the registry only has the CUDA build for Linux, whose import needs the CUDA
+# runtime wheels (about 4 GB with triton) even on a CPU-only machine. If EVOLAB_TORCH_SITE
+# names a site-packages that already holds torch $torch_version and its CUDA wheels for
+# the same Python, that torch is linked instead of downloaded; otherwise it is installed
+# with its dependencies. The benchmark runs it on the CPU with one thread either way.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${1:-${CARGO_TARGET_DIR:-$root/target}/rl-venv}"
@@ -32,13 +31,12 @@ site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["pu
 torch_deps=(filelock "typing-extensions>=4.13.0" "setuptools>=77.0.3" "sympy>=1.13.3"
   "networkx>=2.5.1" jinja2 "fsspec>=0.8.5")
 if [ -n "${EVOLAB_TORCH_SITE:-}" ] && [ -d "$EVOLAB_TORCH_SITE/torch-$torch_version.dist-info" ]; then
-  for entry in torch torchgen functorch "torch-$torch_version.dist-info"; do
-    if [ -e "$EVOLAB_TORCH_SITE/$entry" ]; then ln -sfn "$EVOLAB_TORCH_SITE/$entry" "$site/$entry"; fi
-  done
+  # The site-packages as a .pth path: torch finds its CUDA wheels there too.
+  echo "$EVOLAB_TORCH_SITE" > "$site/evolab-torch-site.pth"
+  "${pip[@]}" "${torch_deps[@]}"
 else
-  "${pip[@]}" --no-deps "torch==$torch_version"
+  "${pip[@]}" --no-cache-dir "torch==$torch_version"
 fi
-"${pip[@]}" "${torch_deps[@]}"
 
 "${pip[@]}" numpy==1.26.4 gymnasium==1.3.0 reservoirpy==0.4.2 cloudpickle
 # --no-deps: pip's resolver otherwise installs the CUDA/triton requirements of the torch

@@ -435,6 +435,18 @@ pub struct StudyExportArgs {
 pub enum BenchCommand {
     /// Tokens/s of one culture generation, batched versus one request at a time
     Generation(BenchArgs),
+    /// Reservoir updates per second, float64 and float32
+    Reservoir(BenchReservoirArgs),
+}
+
+#[derive(Args)]
+pub struct BenchReservoirArgs {
+    /// Reservoir units
+    #[arg(long, default_value_t = 100)]
+    pub units: usize,
+    /// Updates to time
+    #[arg(long, default_value_t = 1_000_000)]
+    pub steps: usize,
 }
 
 #[derive(Args)]

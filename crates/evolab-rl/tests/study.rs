@@ -132,6 +132,22 @@ fn failed_trials_are_recorded_and_the_search_goes_on() {
 }
 
 #[test]
+fn a_diverging_run_fails_its_trial_with_the_reason() {
+    // A learning rate of 1e30 sends the weights to infinity within the first update.
+    let text = TINY.replace("n_epochs = 2", "n_epochs = 2\nlearning_rate = 1e30");
+    let mut config = ExperimentConfig::from_toml(&text).unwrap();
+    config.study.trials = 2;
+    let root = tempfile::tempdir().unwrap();
+    let (records, trained) = run(&config, &root.path().join("s"));
+    assert_eq!(trained, 2);
+    for r in &records {
+        assert_eq!(r.fitness, None);
+        let reason = r.failure.as_deref().unwrap();
+        assert!(reason.contains("NaN or infinite"), "{reason}");
+    }
+}
+
+#[test]
 fn bad_studies_are_refused_before_training() {
     let bad = |edit: &str| {
         let text = format!("{TINY}\n{edit}");

@@ -1,5 +1,6 @@
 mod analyze;
 mod bench;
+mod bench_reservoir;
 mod data;
 mod env;
 mod export;
@@ -65,6 +66,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         },
         Command::Bench { command } => match command {
             BenchCommand::Generation(args) => bench::generation(&ws, &args),
+            BenchCommand::Reservoir(args) => bench_reservoir::reservoir(&args),
         },
     }
 }

@@ -9,7 +9,8 @@ use evolab_core::export::ExportFormat;
 use evolab_core::table::{write_table, Table, Values};
 use evolab_plot::{save, BandSeries, Figure, LineBands, ScatterFit, ScatterGroup};
 use evolab_rl::experiment::{
-    mean_ci95, smoothed_curve, step_grid, ExperimentConfig, HideVelocities, TestRecord, TrialRecord,
+    mean_ci95, smoothed_curve, step_grid, ExperimentConfig, GeneSpec, HideVelocities, TestRecord,
+    TrialRecord,
 };
 
 /// How the policy's environment is observed, for titles.
@@ -134,16 +135,83 @@ pub fn study_figures(
         } else {
             gene.name.clone()
         };
-        let chart = ScatterFit::new(Figure::new(
+        let mut chart = ScatterFit::new(Figure::new(
             format!("Fitness landscape: {}", gene.name),
             x_label,
             "fitness",
         ))
         .group(ScatterGroup::new("trials", points));
+        chart.diagonal = false;
+        chart.equal_ranges = false;
+        chart.x_range = Some((
+            axis_value(gene.min, gene.log),
+            axis_value(gene.max, gene.log),
+        ));
         let file = format!("landscape-{}", gene.name.replace('.', "-"));
         written.extend(save(&chart, &dir.join(file)).context("drawing a landscape figure")?);
     }
+    if let [first, second, ..] = config.study.genes.as_slice() {
+        written.extend(landscape_2d(trials, (first, second), dir)?);
+    }
     Ok(written)
+}
+
+/// The first two genes against each other, trials grouped by fitness quartile.
+fn landscape_2d(
+    trials: &[TrialRecord],
+    (gx, gy): (&GeneSpec, &GeneSpec),
+    dir: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut fitness: Vec<f64> = trials.iter().filter_map(|t| t.fitness).collect();
+    fitness.sort_by(f64::total_cmp);
+    let quantile = |q: f64| {
+        fitness
+            .get(((fitness.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let cuts = [quantile(0.25), quantile(0.5), quantile(0.75)];
+    let labels = [
+        format!("fitness < {:.0}", cuts[0]),
+        format!("{:.0} to {:.0}", cuts[0], cuts[1]),
+        format!("{:.0} to {:.0}", cuts[1], cuts[2]),
+        format!("≥ {:.0} (top quarter)", cuts[2]),
+        "failed".to_string(),
+    ];
+    let mut groups: Vec<Vec<(f64, f64)>> = vec![Vec::new(); labels.len()];
+    for t in trials {
+        let point = (
+            axis_value(t.genes[0], gx.log),
+            axis_value(t.genes[1], gy.log),
+        );
+        let group = match t.fitness {
+            None => 4,
+            Some(f) => cuts.iter().filter(|&&c| f >= c).count(),
+        };
+        groups[group].push(point);
+    }
+    let axis = |g: &GeneSpec| {
+        if g.log {
+            format!("log10 {}", g.name)
+        } else {
+            g.name.clone()
+        }
+    };
+    let mut chart = ScatterFit::new(Figure::new(
+        format!("Fitness landscape: {} and {}", gx.name, gy.name),
+        axis(gx),
+        axis(gy),
+    ));
+    for (label, points) in labels.into_iter().zip(groups) {
+        if !points.is_empty() {
+            chart = chart.group(ScatterGroup::new(label, points));
+        }
+    }
+    chart.diagonal = false;
+    chart.equal_ranges = false;
+    chart.x_range = Some((axis_value(gx.min, gx.log), axis_value(gx.max, gx.log)));
+    chart.y_range = Some((axis_value(gy.min, gy.log), axis_value(gy.max, gy.log)));
+    save(&chart, &dir.join("landscape")).context("drawing the landscape figure")
 }
 
 fn axis_value(v: f64, log: bool) -> f64 {

@@ -9,7 +9,7 @@ use evolab_rl::experiment::{
     mean_ci95, train_run, EnvConfig, ExperimentConfig, HideVelocities, Observer, PrecisionConfig,
     ReservoirConfig, RunSpec,
 };
-use evolab_rl::reservoir::ReservoirSpec;
+use evolab_rl::reservoir::{Precision, ReservoirSpec};
 
 use crate::cli::{HideVelocitiesArg, PrecisionArg, TrainArgs};
 use crate::step_progress::StepProgress;
@@ -216,10 +216,14 @@ fn describe(config: &ExperimentConfig, observer: &Observer) -> String {
     match observer {
         Observer::Raw => seen.to_string(),
         Observer::FrameStack(k) => format!("{seen}, {k} frames stacked"),
-        Observer::Reservoir { specs, .. } => {
+        Observer::Reservoir { specs, options } => {
             let p = specs[0].params;
+            let precision = match options.precision {
+                Precision::F64 => "f64",
+                Precision::F32 => "f32",
+            };
             format!(
-                "{seen}, {}×{}-unit reservoir, ρ {} α {} s {}",
+                "{seen}, {}×{}-unit {precision} reservoir, ρ {} α {} s {}",
                 specs.len(),
                 specs[0].units,
                 p.spectral_radius,

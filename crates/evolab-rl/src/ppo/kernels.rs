@@ -18,14 +18,14 @@ const ROWS: usize = 4;
 
 /// The shapes of one product: `rows` samples through a layer of `inputs → outputs`.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Shape {
+pub struct Shape {
     pub rows: usize,
     pub inputs: usize,
     pub outputs: usize,
 }
 
 /// Y += X·W: `x` is `rows × inputs`, `w` is `inputs × outputs`, `y` is `rows × outputs`.
-pub(crate) fn add_product(s: Shape, x: &[f32], w: &[f32], y: &mut [f32]) {
+pub fn add_product(s: Shape, x: &[f32], w: &[f32], y: &mut [f32]) {
     assert!(x.len() >= s.rows * s.inputs && w.len() >= s.inputs * s.outputs);
     assert!(y.len() >= s.rows * s.outputs);
     #[cfg(target_arch = "x86_64")]
@@ -38,7 +38,7 @@ pub(crate) fn add_product(s: Shape, x: &[f32], w: &[f32], y: &mut [f32]) {
 
 /// G += Xᵀ·D, a layer's weight gradient: `x` is `rows × inputs`, `d` is `rows × outputs`,
 /// `g` is `inputs × outputs`.
-pub(crate) fn add_transposed_product(s: Shape, x: &[f32], d: &[f32], g: &mut [f32]) {
+pub fn add_transposed_product(s: Shape, x: &[f32], d: &[f32], g: &mut [f32]) {
     assert!(x.len() >= s.rows * s.inputs && d.len() >= s.rows * s.outputs);
     assert!(g.len() >= s.inputs * s.outputs);
     #[cfg(target_arch = "x86_64")]
@@ -50,7 +50,7 @@ pub(crate) fn add_transposed_product(s: Shape, x: &[f32], d: &[f32], g: &mut [f3
 }
 
 /// `dst` (`cols × rows`) = `src` (`rows × cols`) transposed.
-pub(crate) fn transpose(rows: usize, cols: usize, src: &[f32], dst: &mut Vec<f32>) {
+pub fn transpose(rows: usize, cols: usize, src: &[f32], dst: &mut Vec<f32>) {
     dst.clear();
     dst.resize(rows * cols, 0.0);
     for (r, row) in src.chunks_exact(cols).take(rows).enumerate() {
@@ -312,59 +312,5 @@ mod tests {
         let mut t = Vec::new();
         transpose(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &mut t);
         assert_eq!(t, [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
-    }
-}
-
-#[cfg(test)]
-mod speed {
-    use super::*;
-
-    #[test]
-    #[ignore]
-    fn kernel_speed() {
-        let s = Shape {
-            rows: 64,
-            inputs: 64,
-            outputs: 64,
-        };
-        let x: Vec<f32> = (0..4096).map(|i| (i as f32).sin()).collect();
-        let w = x.clone();
-        let mut y = vec![0.0f32; 4096];
-        let n = 20000;
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            add_product(s, &x, &w, &mut y);
-        }
-        let dt = t.elapsed().as_secs_f64();
-        eprintln!(
-            "add_product 64^3: {:.2} us, {:.1} GFLOP/s",
-            dt / n as f64 * 1e6,
-            2.0 * 262144.0 * n as f64 / dt / 1e9
-        );
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            add_transposed_product(s, &x, &w, &mut y);
-        }
-        let dt = t.elapsed().as_secs_f64();
-        eprintln!(
-            "add_transposed_product 64^3: {:.2} us, {:.1} GFLOP/s",
-            dt / n as f64 * 1e6,
-            2.0 * 262144.0 * n as f64 / dt / 1e9
-        );
-        let mut tr = Vec::new();
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            transpose(64, 64, &x, &mut tr);
-        }
-        let dt = t.elapsed().as_secs_f64();
-        eprintln!("transpose 64^2: {:.2} us", dt / n as f64 * 1e6);
-        let mut z = x.clone();
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            evolab_fastmath::tanh_in_place(&mut z);
-        }
-        let dt = t.elapsed().as_secs_f64();
-        eprintln!("tanh 4096: {:.2} us", dt / n as f64 * 1e6);
-        assert!(y[0].is_finite() && tr.len() == 4096 && z[0].is_finite());
     }
 }

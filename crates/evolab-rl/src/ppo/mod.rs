@@ -8,7 +8,7 @@ mod adam;
 mod config;
 mod distribution;
 mod evaluate;
-mod kernels;
+pub mod kernels;
 mod loss;
 mod mlp;
 mod policy;

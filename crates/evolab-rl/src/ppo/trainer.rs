@@ -117,6 +117,14 @@ impl Ppo {
                 "the training budget is 0 steps; give at least one".into(),
             ));
         }
+        if envs.observation_dim() != self.policy.observation_dim() {
+            return Err(PpoError::Config(format!(
+                "the policy takes {} observation entries but {} gives {}",
+                self.policy.observation_dim(),
+                envs.id(),
+                envs.observation_dim()
+            )));
+        }
         let n_envs = envs.len();
         let mut rollout = Rollout::new(
             self.config.n_steps,
