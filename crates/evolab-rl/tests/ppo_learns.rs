@@ -12,8 +12,7 @@ fn train(text: &str, steps: u64, seed: u64) -> RunOutcome {
     let spec = RunSpec {
         env: config.env.clone(),
         observer: Observer::Raw,
-        ppo: config.ppo.to_config(),
-        n_envs: config.ppo.n_envs,
+        ppo: config.ppo.clone(),
         steps,
         last_episodes: 10,
         eval_episodes: 10,

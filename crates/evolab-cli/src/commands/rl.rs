@@ -21,8 +21,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     let spec = RunSpec {
         env: config.env.clone(),
         observer: observer.clone(),
-        ppo: config.ppo.to_config(),
-        n_envs: config.ppo.n_envs,
+        ppo: config.ppo.clone(),
         steps: config.training.steps,
         last_episodes: config.training.last_episodes,
         eval_episodes: config.training.eval_episodes,

@@ -19,7 +19,7 @@ pub struct ExperimentConfig {
     pub env: EnvConfig,
     /// Absent: PPO on the observations themselves.
     pub reservoir: Option<ReservoirConfig>,
-    pub ppo: PpoSettings,
+    pub ppo: PpoConfig,
     pub training: TrainingConfig,
     pub study: StudyConfig,
     pub test: TestConfig,
@@ -142,77 +142,6 @@ impl ReservoirConfig {
     }
 }
 
-/// PPO's hyperparameters, SB3's defaults unless stated.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PpoSettings {
-    pub n_steps: usize,
-    pub batch_size: usize,
-    pub n_epochs: usize,
-    pub gamma: f32,
-    pub gae_lambda: f32,
-    pub clip_range: f32,
-    pub ent_coef: f32,
-    pub vf_coef: f32,
-    pub max_grad_norm: f32,
-    pub learning_rate: f32,
-    pub adam_eps: f32,
-    pub hidden: Vec<usize>,
-    pub log_std_init: f32,
-    pub normalize_advantage: bool,
-    /// Environments stepped together (each its own seed); SB3's default is 1.
-    pub n_envs: usize,
-}
-
-impl Default for PpoSettings {
-    fn default() -> Self {
-        PpoSettings::from(&PpoConfig::default())
-    }
-}
-
-impl From<&PpoConfig> for PpoSettings {
-    fn from(c: &PpoConfig) -> Self {
-        PpoSettings {
-            n_steps: c.n_steps,
-            batch_size: c.batch_size,
-            n_epochs: c.n_epochs,
-            gamma: c.gamma,
-            gae_lambda: c.gae_lambda,
-            clip_range: c.clip_range,
-            ent_coef: c.ent_coef,
-            vf_coef: c.vf_coef,
-            max_grad_norm: c.max_grad_norm,
-            learning_rate: c.learning_rate,
-            adam_eps: c.adam_eps,
-            hidden: c.hidden.clone(),
-            log_std_init: c.log_std_init,
-            normalize_advantage: c.normalize_advantage,
-            n_envs: 1,
-        }
-    }
-}
-
-impl PpoSettings {
-    pub fn to_config(&self) -> PpoConfig {
-        PpoConfig {
-            n_steps: self.n_steps,
-            batch_size: self.batch_size,
-            n_epochs: self.n_epochs,
-            gamma: self.gamma,
-            gae_lambda: self.gae_lambda,
-            clip_range: self.clip_range,
-            ent_coef: self.ent_coef,
-            vf_coef: self.vf_coef,
-            max_grad_norm: self.max_grad_norm,
-            learning_rate: self.learning_rate,
-            adam_eps: self.adam_eps,
-            hidden: self.hidden.clone(),
-            log_std_init: self.log_std_init,
-            normalize_advantage: self.normalize_advantage,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TrainingConfig {
@@ -321,10 +250,7 @@ impl ExperimentConfig {
                 return Err("reservoir.reward_scale must be a finite number".into());
             }
         }
-        if self.ppo.n_envs == 0 {
-            return Err("ppo.n_envs is 0; it must be at least 1".into());
-        }
-        self.ppo.to_config().check(self.ppo.n_envs)?;
+        self.ppo.check()?;
         if self.training.steps == 0 {
             return Err("training.steps is 0; give a budget of at least one step".into());
         }

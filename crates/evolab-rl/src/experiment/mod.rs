@@ -14,8 +14,8 @@ mod study;
 mod summary;
 
 pub use config::{
-    EnvConfig, ExperimentConfig, FeedConfig, HideVelocities, PpoSettings, PrecisionConfig,
-    ReservoirConfig, SamplerConfig, StudyConfig, TestConfig, TrainingConfig,
+    EnvConfig, ExperimentConfig, FeedConfig, HideVelocities, PrecisionConfig, ReservoirConfig,
+    SamplerConfig, StudyConfig, TestConfig, TrainingConfig,
 };
 pub use genes::{GeneSpace, GeneSpec};
 pub use held_out::{contenders, run_test, Contender};

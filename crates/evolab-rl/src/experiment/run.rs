@@ -34,8 +34,8 @@ pub enum Observer {
 pub struct RunSpec {
     pub env: EnvConfig,
     pub observer: Observer,
+    /// PPO's settings, `n_envs` environments included.
     pub ppo: PpoConfig,
-    pub n_envs: usize,
     pub steps: u64,
     pub last_episodes: usize,
     pub eval_episodes: usize,
@@ -104,7 +104,7 @@ pub fn train_run(
     mut on_rollout: impl FnMut(&RolloutReport) -> ControlFlow<()>,
 ) -> Result<RunOutcome, String> {
     let start = Instant::now();
-    let envs = (0..spec.n_envs)
+    let envs = (0..spec.ppo.n_envs)
         .map(|_| build_env(&spec.env, &spec.observer, seed))
         .collect::<Result<Vec<_>, _>>()?;
     let mut envs = VecEnv::new(envs)?;

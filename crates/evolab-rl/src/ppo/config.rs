@@ -1,8 +1,15 @@
-//! PPO's settings, defaulting to Stable-Baselines3's.
+//! PPO's settings, defaulting to Stable-Baselines3's; the `[ppo]` section of an
+//! experiment file.
 
-/// Hyperparameters of [`super::Ppo`]. `Default` is SB3's `PPO("MlpPolicy", env)`.
-#[derive(Clone, Debug, PartialEq)]
+use serde::{Deserialize, Serialize};
+
+/// Hyperparameters of [`super::Ppo`]. `Default` is SB3's `PPO("MlpPolicy", env)` on one
+/// environment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct PpoConfig {
+    /// Environments stepped together, each with its own seed.
+    pub n_envs: usize,
     /// Steps per environment in each rollout.
     pub n_steps: usize,
     pub batch_size: usize,
@@ -26,6 +33,7 @@ pub struct PpoConfig {
 impl Default for PpoConfig {
     fn default() -> Self {
         PpoConfig {
+            n_envs: 1,
             n_steps: 2048,
             batch_size: 64,
             n_epochs: 10,
@@ -46,8 +54,9 @@ impl Default for PpoConfig {
 
 impl PpoConfig {
     /// Every setting that would make training meaningless or crash, named with its fix.
-    pub fn check(&self, n_envs: usize) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), String> {
         let positive_int = [
+            ("n_envs", self.n_envs),
             ("n_steps", self.n_steps),
             ("batch_size", self.batch_size),
             ("n_epochs", self.n_epochs),
@@ -57,7 +66,7 @@ impl PpoConfig {
                 return Err(format!("ppo.{name} is 0; it must be at least 1"));
             }
         }
-        if self.normalize_advantage && self.n_steps * n_envs < 2 {
+        if self.normalize_advantage && self.n_steps * self.n_envs < 2 {
             return Err(
                 "a rollout of one transition cannot normalise advantages; raise ppo.n_steps".into(),
             );
@@ -104,16 +113,17 @@ mod tests {
 
     #[test]
     fn defaults_pass_and_bad_values_are_named() {
-        assert!(PpoConfig::default().check(1).is_ok());
+        assert!(PpoConfig::default().check().is_ok());
         let bad = |f: fn(&mut PpoConfig)| {
             let mut c = PpoConfig::default();
             f(&mut c);
-            c.check(1).unwrap_err()
+            c.check().unwrap_err()
         };
         assert!(bad(|c| c.batch_size = 0).contains("batch_size"));
         assert!(bad(|c| c.gamma = 1.5).contains("gamma"));
         assert!(bad(|c| c.learning_rate = f32::NAN).contains("learning_rate"));
         assert!(bad(|c| c.hidden = vec![64, 0]).contains("hidden"));
         assert!(bad(|c| c.n_steps = 1).contains("n_steps"));
+        assert!(bad(|c| c.n_envs = 0).contains("n_envs"));
     }
 }

@@ -77,7 +77,14 @@ impl Ppo {
     /// Initial weights, action sampling and minibatch order each get their own stream of
     /// `seed`.
     pub fn new<E: Env>(config: PpoConfig, envs: &VecEnv<E>, seed: u64) -> Result<Self, PpoError> {
-        config.check(envs.len()).map_err(PpoError::Config)?;
+        config.check().map_err(PpoError::Config)?;
+        if envs.len() != config.n_envs {
+            return Err(PpoError::Config(format!(
+                "ppo.n_envs is {} but {} environments were given",
+                config.n_envs,
+                envs.len()
+            )));
+        }
         let policy = ActorCritic::new(
             envs.observation_dim(),
             envs.action_space(),
