@@ -290,7 +290,7 @@ pub struct TrainArgs {
     /// Seed of the environment, the reservoir topology and PPO
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Hide the velocity entries: deleted (the paper's protocol), zeroed, or kept (none)
+    /// Hide the velocity entries: delete them (the paper's protocol), zero them, or none
     #[arg(long, value_enum)]
     pub hide_velocities: Option<HideVelocitiesArg>,
     /// Put a reservoir between environment and policy (settings from the file or defaults)
@@ -368,6 +368,7 @@ pub enum ReservoirCommand {
     List,
     /// Print a study's trials, best first, and redraw its figures
     Show {
+        /// Study name (`evolab reservoir list`)
         name: String,
         /// How many trials to print
         #[arg(long, default_value_t = 10)]
@@ -404,7 +405,7 @@ pub struct EvolveArgs {
 
 #[derive(Args)]
 pub struct TestArgs {
-    /// Study name
+    /// Study name (`evolab reservoir list`)
     pub name: String,
     /// How many of the best trials to retrain [default: the study's test.top_k]
     #[arg(long)]
@@ -422,6 +423,7 @@ pub struct TestArgs {
 
 #[derive(Args)]
 pub struct StudyExportArgs {
+    /// Study name (`evolab reservoir list`)
     pub name: String,
     /// jsonl, csv or parquet
     #[arg(long, default_value = "csv")]

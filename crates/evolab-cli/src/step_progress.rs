@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 pub struct StepProgress {
     bar: ProgressBar,
@@ -19,9 +19,15 @@ impl StepProgress {
         };
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} {human_pos}/{human_len} steps [{wide_bar}] {per_sec} ETA {eta} {msg}",
+                "{spinner} {human_pos}/{human_len} steps [{wide_bar}] {rate} ETA {eta} {msg}",
             )
             .expect("valid template")
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} steps/s", state.per_sec());
+                },
+            )
             .progress_chars("=> "),
         );
         bar.set_position(done);

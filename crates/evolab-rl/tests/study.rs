@@ -174,6 +174,15 @@ fn bad_studies_are_refused_before_training() {
         .check_study()
         .unwrap_err()
         .contains("unknown environment"));
+    assert!(bad("[test]\nseeds = [1, 1000]\n").contains("also a study seed"));
+    assert!(bad("[test]\nseeds = [7, 7]\n").contains("twice"));
+    assert!(bad("[test]\ntop_k = 0\n").contains("test.top_k"));
+    let repeated = TINY.replace("seeds = [0, 1]", "seeds = [0, 0]");
+    assert!(ExperimentConfig::from_toml(&repeated)
+        .unwrap()
+        .check_study()
+        .unwrap_err()
+        .contains("twice"));
     assert!(ExperimentConfig::from_toml("[ppo]\nlearning_rat = 0.1\n")
         .unwrap_err()
         .contains("learning_rat"));

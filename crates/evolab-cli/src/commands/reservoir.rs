@@ -19,15 +19,20 @@ fn studies_dir(ws: &Workspace) -> PathBuf {
 }
 
 fn study_dir(ws: &Workspace, name: &str) -> anyhow::Result<PathBuf> {
-    let valid = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !valid {
+    let allowed = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if name.is_empty() || !allowed {
         bail!("study name {name:?}: use letters, digits, '-', '_' and '.' only");
     }
+    if name.starts_with('.') {
+        bail!("study name {name:?}: it must not start with '.'");
+    }
     Ok(studies_dir(ws).join(name))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 pub fn evolve(ws: &Workspace, args: &EvolveArgs) -> anyhow::Result<()> {
@@ -78,10 +83,10 @@ pub fn evolve(ws: &Workspace, args: &EvolveArgs) -> anyhow::Result<()> {
     };
     let mut journal = Journal::create(&dir, &manifest).map_err(anyhow::Error::msg)?;
     eprintln!(
-        "study {name}: {} trials × {} seeds × {} steps on {}; stored in {}",
-        config.study.trials,
-        config.study.seeds.len(),
-        config.training.steps,
+        "study {name}: {} × {} × {} steps on {}; stored in {}",
+        plural(config.study.trials, "trial"),
+        plural(config.study.seeds.len(), "seed"),
+        rounded_steps(&config, config.training.steps),
         config.env.id,
         dir.display()
     );
@@ -96,10 +101,18 @@ pub fn resume(ws: &Workspace, name: &str, workers: Option<usize>) -> anyhow::Res
     if let Some(w) = workers {
         config.study.workers = w;
     }
+    let done = recorded.len().min(config.study.trials);
+    if done == config.study.trials {
+        eprintln!(
+            "study {name} is complete ({}); nothing to train",
+            plural(done, "trial")
+        );
+        report::print_best(&config, &recorded, 5);
+        return Ok(());
+    }
     eprintln!(
-        "study {name}: {} of {} trials recorded; continuing",
-        recorded.len().min(config.study.trials),
-        config.study.trials
+        "study {name}: {done} of {} recorded; continuing",
+        plural(config.study.trials, "trial")
     );
     study(&config, &mut journal, recorded)
 }

@@ -66,12 +66,19 @@ pub fn print_best(config: &ExperimentConfig, trials: &[TrialRecord], top: usize)
         println!("{}", trial_line(t));
     }
     if failed > 0 {
-        println!("{failed} trial(s) failed; their reasons are in the trial lines and the journal");
+        println!(
+            "{failed} of {} trials failed; each reason is on its trial line and in trials.jsonl",
+            trials.len()
+        );
     }
-    println!(
-        "the best fitness is one noisy draw among {} trials: `evolab reservoir test` re-evaluates the leaders on held-out seeds",
-        ranked.len()
-    );
+    if ranked.is_empty() {
+        println!("no trial succeeded, so there is nothing to test yet");
+    } else {
+        println!(
+            "the best fitness is one noisy draw among {} trials: `evolab reservoir test` re-evaluates the leaders on held-out seeds",
+            ranked.len()
+        );
+    }
 }
 
 /// Fitness over trials with the best so far, and the fitness against each gene.
@@ -249,7 +256,7 @@ fn runs_of<'a>(
 pub fn print_test_summary(names: &[String], seeds: &[u64], records: &[TestRecord]) {
     println!("held-out test on seeds {seeds:?} (mean ± 95% CI over seeds):");
     println!(
-        "{:<20} {:>6} {:>22} {:>22}",
+        "{:<20} {:>5}  {:>22}  {:>22}",
         "contender", "runs", "last training episodes", "deterministic eval"
     );
     for name in names {
@@ -258,11 +265,11 @@ pub fn print_test_summary(names: &[String], seeds: &[u64], records: &[TestRecord
             .collect();
         let failed = runs_of(records, name, seeds).count() - ok.len();
         let show = |xs: Vec<f64>| match mean_ci95(&xs) {
-            Some((m, h)) => format!("{m:.2} ± {h:.2}"),
-            None => "-".into(),
+            Some((m, h)) => format!("{m:>10.2} ± {h:<9.2}"),
+            None => format!("{:>10}   {:<9}", "-", ""),
         };
         println!(
-            "{:<20} {:>6} {:>22} {:>22}{}",
+            "{:<20} {:>5}  {:>22}  {:>22}{}",
             name,
             ok.len(),
             show(ok.iter().map(|o| o.last_mean).collect()),

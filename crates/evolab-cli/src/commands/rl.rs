@@ -174,8 +174,8 @@ fn resolve(args: &TrainArgs) -> anyhow::Result<ExperimentConfig> {
             };
         }
     }
-    if args.frame_stack.is_some() {
-        config.reservoir = None;
+    if args.frame_stack.is_some() && config.reservoir.take().is_some() {
+        eprintln!("note: --frame-stack replaces the reservoir of the experiment file");
     }
     let p = &mut config.ppo;
     p.n_envs = args.n_envs.unwrap_or(p.n_envs);

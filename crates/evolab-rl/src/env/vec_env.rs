@@ -23,6 +23,8 @@ pub struct Episode {
     pub length: u64,
     /// It ended by a time limit, not by the task.
     pub truncated: bool,
+    /// Steps taken by all the environments since the last reset, this one's last included.
+    pub end_step: u64,
 }
 
 /// The environments, their current observations and the episodes finished so far.
@@ -35,6 +37,7 @@ pub struct VecEnv<E> {
     running_return: Vec<f64>,
     running_length: Vec<u64>,
     finished: Vec<Episode>,
+    steps: u64,
 }
 
 impl<E: Env> VecEnv<E> {
@@ -65,6 +68,7 @@ impl<E: Env> VecEnv<E> {
             running_return: vec![0.0; n],
             running_length: vec![0; n],
             finished: Vec::new(),
+            steps: 0,
         })
     }
 
@@ -102,6 +106,7 @@ impl<E: Env> VecEnv<E> {
         }
         self.running_return.fill(0.0);
         self.running_length.fill(0);
+        self.steps = 0;
     }
 
     /// The current observations, `observation_dim` entries per environment.
@@ -135,6 +140,7 @@ impl<E: Env> VecEnv<E> {
             };
             let obs = &mut self.observations[i * d..(i + 1) * d];
             let t = self.envs[i].step(action, obs)?;
+            self.steps += 1;
             transitions[i] = t;
             self.running_return[i] += t.reward;
             self.running_length[i] += 1;
@@ -144,6 +150,7 @@ impl<E: Env> VecEnv<E> {
                     return_: self.running_return[i],
                     length: self.running_length[i],
                     truncated: t.truncated && !t.terminated,
+                    end_step: self.steps,
                 });
                 self.running_return[i] = 0.0;
                 self.running_length[i] = 0;
@@ -199,7 +206,8 @@ mod tests {
                 env: 0,
                 return_: steps as f64,
                 length: steps,
-                truncated: false
+                truncated: false,
+                end_step: steps,
             }]
         );
         assert!(envs.take_finished().is_empty());

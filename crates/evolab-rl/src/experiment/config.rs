@@ -260,33 +260,39 @@ impl ExperimentConfig {
         Ok(())
     }
 
-    /// Everything a study needs, checked before any training starts.
+    /// Everything a study and its held-out test need, checked before any training starts.
     pub fn check_study(&self) -> Result<(), String> {
         self.check_training()?;
         let s = &self.study;
         if s.trials == 0 {
             return Err("study.trials is 0; a study needs at least one trial".into());
         }
-        if s.seeds.is_empty() {
-            return Err("study.seeds is empty; give at least one seed".into());
-        }
+        distinct_seeds("study.seeds", &s.seeds)?;
         super::genes::GeneSpace::new(&s.genes, self.reservoir.as_ref())?;
-        Ok(())
+        self.check_test_section()
     }
 
-    /// Everything the held-out test needs.
+    /// Everything the held-out test needs (the same checks: a study is only created when
+    /// its test is valid too).
     pub fn check_test(&self) -> Result<(), String> {
-        self.check_study()?;
+        self.check_study()
+    }
+
+    fn check_test_section(&self) -> Result<(), String> {
         let t = &self.test;
-        if t.seeds.is_empty() || t.top_k == 0 || t.frame_stack == 0 {
+        distinct_seeds("test.seeds", &t.seeds)?;
+        if t.top_k == 0 {
+            return Err("test.top_k is 0; retrain at least the best trial".into());
+        }
+        if t.frame_stack == 0 {
             return Err(
-                "test.seeds, test.top_k and test.frame_stack must not be empty or 0".into(),
+                "test.frame_stack is 0; the frame-stack baseline needs at least 1 frame".into(),
             );
         }
         if let Some(shared) = t.seeds.iter().find(|s| self.study.seeds.contains(s)) {
             return Err(format!(
                 "test seed {shared} is also a study seed; held-out seeds must differ from the \
-                 seeds the hyperparameters were evolved on"
+                 seeds the hyperparameters were evolved on (change test.seeds)"
             ));
         }
         Ok(())
@@ -300,4 +306,18 @@ impl ExperimentConfig {
             self.test.steps
         }
     }
+}
+
+/// A non-empty list of seeds without repeats (a repeated seed would repeat a run and
+/// fake a confidence interval).
+fn distinct_seeds(name: &str, seeds: &[u64]) -> Result<(), String> {
+    if seeds.is_empty() {
+        return Err(format!("{name} is empty; give at least one seed"));
+    }
+    for (i, s) in seeds.iter().enumerate() {
+        if seeds[..i].contains(s) {
+            return Err(format!("{name} lists seed {s} twice; seeds must differ"));
+        }
+    }
+    Ok(())
 }

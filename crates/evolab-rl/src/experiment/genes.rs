@@ -55,7 +55,8 @@ pub struct GeneSpace {
 impl GeneSpace {
     pub fn new(specs: &[GeneSpec], reservoir: Option<&ReservoirConfig>) -> Result<Self, String> {
         let reservoir = reservoir.ok_or(
-            "the study evolves reservoir parameters but the experiment has no [reservoir] section",
+            "the study evolves reservoir parameters but the experiment has no [reservoir] \
+             section; add one (an empty [reservoir] takes the defaults)",
         )?;
         if specs.is_empty() {
             return Err("study.genes is empty; give at least one gene to evolve".into());
@@ -71,7 +72,7 @@ impl GeneSpace {
             }
             if g.log && g.min <= 0.0 {
                 return Err(format!(
-                    "gene {}: a log-scaled gene needs a positive min, got {}",
+                    "gene {}: a log-scaled gene needs a positive min, got {} (or set log = false)",
                     g.name, g.min
                 ));
             }

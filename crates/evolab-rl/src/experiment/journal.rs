@@ -14,6 +14,7 @@ use super::run::RunOutcome;
 
 /// One evaluated point of the search.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrialRecord {
     pub trial: usize,
     /// CMA-ES generation (random search: the batch).
@@ -45,6 +46,7 @@ pub struct StudyManifest {
 
 /// One training run of the held-out test (`evolab reservoir test`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TestRecord {
     /// "trial-N" for an evolved trial, or the baseline's name.
     pub contender: String,
@@ -303,6 +305,10 @@ mod tests {
         drop(Journal::create(&study, &manifest()).unwrap());
         let good = serde_json::to_string(&record(0)).unwrap();
         std::fs::write(study.join(TRIALS), format!("{good}\nnot json\n{good}\n")).unwrap();
+        assert!(read_trials(&study).unwrap_err().contains("line 2"));
+        // A renamed field parses as JSON but is not a trial.
+        let renamed = good.replace("\"fitness\"", "\"fitnes\"");
+        std::fs::write(study.join(TRIALS), format!("{good}\n{renamed}\n{good}\n")).unwrap();
         assert!(read_trials(&study).unwrap_err().contains("line 2"));
     }
 }

@@ -43,8 +43,9 @@ pub struct RunSpec {
 
 /// One finished training episode, for learning curves.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CurvePoint {
-    /// Environment steps taken when the rollout holding the episode's end was done.
+    /// Environment steps taken (over all environments) when the episode ended.
     pub step: u64,
     #[serde(rename = "return")]
     pub return_: f64,
@@ -53,6 +54,7 @@ pub struct CurvePoint {
 
 /// The result of one run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RunOutcome {
     pub seed: u64,
     pub steps: u64,
@@ -114,7 +116,7 @@ pub fn train_run(
     ppo.learn(&mut envs, spec.steps, |report| {
         steps = report.steps;
         curve.extend(report.episodes.iter().map(|e| CurvePoint {
-            step: report.steps,
+            step: e.end_step,
             return_: e.return_,
             length: e.length,
         }));
