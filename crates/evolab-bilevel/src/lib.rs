@@ -1,0 +1,16 @@
+//! From data to rewards (arXiv:2510.07624, spec `bilevel.md`): maximum-likelihood training
+//! seen as a bilevel problem. The outer variable is a reward R_U, the inner problem is
+//! entropy-regularised policy gradient against it, and the outer objective is the data
+//! likelihood of the inner solution. For Gaussian data the best reward is U* = (λ/2)Σ⁻¹.
+//!
+//! This first part holds the Gaussian theory: the diagonal Gaussian policy, the Mahalanobis
+//! reward, REINFORCE with its baselines (the original's min-shift among them, labelled
+//! biased), the closed-form rewards, and the single-point experiment that checks them.
+
+pub mod baseline;
+pub mod closed_form;
+pub mod gaussian;
+pub mod optim;
+pub mod reinforce;
+pub mod reward;
+pub mod single_point;
