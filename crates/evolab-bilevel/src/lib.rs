@@ -5,12 +5,14 @@
 //!
 //! This first part holds the Gaussian theory: the diagonal Gaussian policy, the Mahalanobis
 //! reward, REINFORCE with its baselines (the original's min-shift among them, labelled
-//! biased), the closed-form rewards, and the single-point experiment that checks them.
+//! biased), the closed-form rewards, the single-point experiment that checks them, and an
+//! outer solver that learns the reward by implicit differentiation instead of the closed form.
 
 pub mod baseline;
 pub mod closed_form;
 pub mod gaussian;
 pub mod optim;
+pub mod outer;
 pub mod reinforce;
 pub mod reward;
 pub mod single_point;
