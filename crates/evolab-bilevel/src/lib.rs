@@ -16,3 +16,4 @@ pub mod outer;
 pub mod reinforce;
 pub mod reward;
 pub mod single_point;
+pub mod theory;

@@ -78,6 +78,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ReservoirCommand,
     },
+    /// From data to rewards: rewards learned as the outer level of likelihood training (arXiv:2510.07624)
+    Bilevel {
+        #[command(subcommand)]
+        command: BilevelCommand,
+    },
     /// Measure generation throughput
     Bench {
         #[command(subcommand)]
@@ -431,6 +436,33 @@ pub struct StudyExportArgs {
     /// Output folder [default: <home>/exports/<study>]
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum BilevelCommand {
+    /// Run an experiment from a file or a preset (so far: the theory check)
+    Run(BilevelRunArgs),
+    /// Print a finished run's summary
+    Show {
+        /// Run name (a folder of <home>/bilevel)
+        name: String,
+    },
+}
+
+#[derive(Args)]
+pub struct BilevelRunArgs {
+    /// Experiment file (TOML)
+    #[arg(conflicts_with = "preset")]
+    pub config: Option<PathBuf>,
+    /// A built-in experiment (`evolab presets`)
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Run name [default: the preset or file name with the date and time]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Override the seeds, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    pub seeds: Option<Vec<u64>>,
 }
 
 #[derive(Subcommand)]

@@ -45,6 +45,27 @@ pub const RESERVOIR_PRESETS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The bilevel experiments (`evolab bilevel run --preset NAME`).
+pub const BILEVEL_PRESETS: &[(&str, &str)] = &[(
+    "theory",
+    include_str!("../../../presets/bilevel-theory.toml"),
+)];
+
+/// A bilevel preset's text.
+pub fn bilevel_preset(name: &str) -> anyhow::Result<&'static str> {
+    BILEVEL_PRESETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = BILEVEL_PRESETS.iter().map(|(n, _)| *n).collect();
+            anyhow::anyhow!(
+                "unknown bilevel preset {name:?}; presets: {}",
+                names.join(", ")
+            )
+        })
+}
+
 /// A reservoir preset, parsed.
 pub fn reservoir_preset(name: &str) -> anyhow::Result<evolab_rl::experiment::ExperimentConfig> {
     let text = RESERVOIR_PRESETS

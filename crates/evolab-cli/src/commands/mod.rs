@@ -1,6 +1,7 @@
 mod analyze;
 mod bench;
 mod bench_reservoir;
+mod bilevel;
 mod data;
 mod env;
 mod export;
@@ -13,7 +14,8 @@ mod run;
 mod score;
 
 use crate::cli::{
-    BenchCommand, Cli, Command, DataCommand, EnvCommand, ModelCommand, ReservoirCommand, RlCommand,
+    BenchCommand, BilevelCommand, Cli, Command, DataCommand, EnvCommand, ModelCommand,
+    ReservoirCommand, RlCommand,
 };
 use crate::workspace::Workspace;
 
@@ -28,6 +30,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Presets => {
             println!("LLM populations (`evolab run --preset NAME`):");
             for (name, text) in crate::presets::PRESETS {
+                println!("  {name:<27} {}", crate::presets::description(text));
+            }
+            println!("From data to rewards (`evolab bilevel run --preset NAME`):");
+            for (name, text) in crate::presets::BILEVEL_PRESETS {
                 println!("  {name:<27} {}", crate::presets::description(text));
             }
             println!("Evolving reservoirs (`evolab reservoir evolve --preset NAME`):");
@@ -63,6 +69,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
             ReservoirCommand::List => reservoir::list(&ws),
             ReservoirCommand::Show { name, top } => reservoir::show(&ws, &name, top),
             ReservoirCommand::Export(args) => reservoir::export(&ws, &args),
+        },
+        Command::Bilevel { command } => match command {
+            BilevelCommand::Run(args) => bilevel::run_command(&ws, &args),
+            BilevelCommand::Show { name } => bilevel::show(&ws, &name),
         },
         Command::Bench { command } => match command {
             BenchCommand::Generation(args) => bench::generation(&ws, &args),

@@ -1,0 +1,321 @@
+//! The theory check as one experiment (the `theory` preset): on Gaussian data, train the
+//! policy by policy gradient for several entropy weights, isotropic rewards, estimators
+//! and seeds and compare the learned variance with the inner optimum λ/(2u); then learn the
+//! reward itself with the outer solver and compare it with U* = (λ/2)·Σ̂⁻¹.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::baseline::Baseline;
+use crate::gaussian::standard_normal;
+use crate::outer::{learn_diagonal_reward, OuterSettings};
+use crate::reinforce::Estimator;
+use crate::reward::Mahalanobis;
+use crate::single_point::{train, Training};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TheoryConfig {
+    /// Per-dimension means and standard deviations of the Gaussian targets.
+    pub mean: Vec<f64>,
+    pub std: Vec<f64>,
+    pub train_targets: usize,
+    pub validation_targets: usize,
+    pub seeds: Vec<u64>,
+    /// The inner sweep: every λ × u × estimator × seed.
+    pub lambdas: Vec<f64>,
+    pub rewards: Vec<f64>,
+    pub estimators: Vec<EstimatorName>,
+    pub group: usize,
+    pub steps: usize,
+    pub learning_rate: f64,
+    /// The outer solver's settings (λ is the first of `lambdas`).
+    pub outer_steps: usize,
+    pub inner_steps: usize,
+    pub outer_learning_rate: f64,
+}
+
+impl Default for TheoryConfig {
+    fn default() -> Self {
+        TheoryConfig {
+            mean: vec![2.0, -1.0],
+            std: vec![0.5, 1.0],
+            train_targets: 50,
+            validation_targets: 500,
+            seeds: vec![0, 1, 2],
+            lambdas: vec![0.5, 2.0],
+            rewards: vec![0.5, 2.0],
+            estimators: vec![
+                EstimatorName::None,
+                EstimatorName::LeaveOneOut,
+                EstimatorName::Pathwise,
+                EstimatorName::MinShiftBiased,
+            ],
+            group: 5,
+            steps: 4000,
+            learning_rate: 0.01,
+            outer_steps: 300,
+            inner_steps: 30,
+            outer_learning_rate: 0.05,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EstimatorName {
+    None,
+    GroupMean,
+    LeaveOneOut,
+    MinShiftBiased,
+    Pathwise,
+}
+
+impl EstimatorName {
+    pub fn estimator(self) -> Estimator {
+        match self {
+            EstimatorName::None => Estimator::Reinforce(Baseline::None),
+            EstimatorName::GroupMean => Estimator::Reinforce(Baseline::GroupMean),
+            EstimatorName::LeaveOneOut => Estimator::Reinforce(Baseline::LeaveOneOut),
+            EstimatorName::MinShiftBiased => Estimator::Reinforce(Baseline::MinShiftBiased),
+            EstimatorName::Pathwise => Estimator::Pathwise,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EstimatorName::None => "reinforce",
+            EstimatorName::GroupMean => "reinforce, group-mean baseline",
+            EstimatorName::LeaveOneOut => "reinforce, leave-one-out baseline",
+            EstimatorName::MinShiftBiased => "reinforce, min-shift (original, biased)",
+            EstimatorName::Pathwise => "pathwise",
+        }
+    }
+}
+
+/// One inner run: the learned variance (per dimension, averaged over the last quarter of
+/// the steps) against λ/(2u).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InnerRow {
+    pub lambda: f64,
+    pub u: f64,
+    pub estimator: EstimatorName,
+    pub seed: u64,
+    pub learned_variance: Vec<f64>,
+    pub theory_variance: f64,
+}
+
+/// One outer run: the learned diagonal of U against (λ/2)·Σ̂⁻¹.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OuterRow {
+    pub seed: u64,
+    pub lambda: f64,
+    pub learned_u: Vec<f64>,
+    pub closed_form_u: Vec<f64>,
+    /// ‖U_learned − U*‖_F / ‖U*‖_F.
+    pub relative_error: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TheoryReport {
+    pub inner: Vec<InnerRow>,
+    pub outer: Vec<OuterRow>,
+}
+
+impl TheoryConfig {
+    /// Parses the `[theory]` section of an experiment file (the only section so far).
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            #[serde(default)]
+            theory: TheoryConfig,
+        }
+        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        Ok(file.theory)
+    }
+
+    pub fn to_toml(&self) -> String {
+        #[derive(Serialize)]
+        struct File<'a> {
+            theory: &'a TheoryConfig,
+        }
+        toml::to_string(&File { theory: self }).expect("the configuration serialises")
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        let dim = self.mean.len();
+        if dim == 0 || self.std.len() != dim {
+            return Err(
+                "theory.mean and theory.std must be non-empty and of the same length".into(),
+            );
+        }
+        if self.std.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
+            return Err("theory.std must hold positive numbers".into());
+        }
+        let positive = |name: &str, xs: &[f64]| -> Result<(), String> {
+            if xs.is_empty() || xs.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+                return Err(format!(
+                    "theory.{name} must be a non-empty list of positive numbers"
+                ));
+            }
+            Ok(())
+        };
+        positive("lambdas", &self.lambdas)?;
+        positive("rewards", &self.rewards)?;
+        if self.seeds.is_empty() || self.estimators.is_empty() {
+            return Err("theory.seeds and theory.estimators must not be empty".into());
+        }
+        for (name, v) in [
+            ("train_targets", self.train_targets),
+            ("validation_targets", self.validation_targets),
+            ("group", self.group),
+            ("steps", self.steps),
+            ("outer_steps", self.outer_steps),
+            ("inner_steps", self.inner_steps),
+        ] {
+            if v == 0 {
+                return Err(format!("theory.{name} is 0; it must be at least 1"));
+            }
+        }
+        if self.train_targets < 2 {
+            return Err("theory.train_targets must be at least 2".into());
+        }
+        Ok(())
+    }
+
+    fn targets(&self, count: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
+        (0..count)
+            .map(|_| {
+                self.mean
+                    .iter()
+                    .zip(&self.std)
+                    .map(|(m, s)| m + s * standard_normal(rng))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Runs the sweep; `on_row` sees each finished inner run (for progress).
+pub fn run(
+    config: &TheoryConfig,
+    mut on_row: impl FnMut(&InnerRow),
+) -> Result<TheoryReport, String> {
+    config.check()?;
+    let dim = config.mean.len();
+    let mut report = TheoryReport::default();
+    for &seed in &config.seeds {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let train_set = config.targets(config.train_targets, &mut rng);
+        let validation = config.targets(config.validation_targets, &mut rng);
+        for &lambda in &config.lambdas {
+            for &u in &config.rewards {
+                let reward = Mahalanobis::isotropic(dim, u)?;
+                for &name in &config.estimators {
+                    let t = train(
+                        &train_set,
+                        &reward,
+                        &Training {
+                            entropy_weight: lambda,
+                            group: config.group,
+                            estimator: name.estimator(),
+                            steps: config.steps,
+                            learning_rate: config.learning_rate,
+                            seed,
+                        },
+                    )?;
+                    let row = InnerRow {
+                        lambda,
+                        u,
+                        estimator: name,
+                        seed,
+                        learned_variance: t.final_variances(config.steps / 4),
+                        theory_variance: lambda / (2.0 * u),
+                    };
+                    on_row(&row);
+                    report.inner.push(row);
+                }
+            }
+        }
+        let lambda = config.lambdas[0];
+        let trace = learn_diagonal_reward(
+            &train_set,
+            &validation,
+            &OuterSettings {
+                entropy_weight: lambda,
+                group: config.group,
+                estimator: Estimator::Reinforce(Baseline::LeaveOneOut),
+                warmup_steps: config.steps / 8,
+                inner_steps: config.inner_steps,
+                outer_steps: config.outer_steps,
+                inner_learning_rate: 2.0 * config.learning_rate,
+                outer_learning_rate: config.outer_learning_rate,
+                seed,
+            },
+        )?;
+        let tail = &trace.u_diagonal[trace.u_diagonal.len() - (config.outer_steps / 6).max(1)..];
+        let learned: Vec<f64> = (0..dim)
+            .map(|i| tail.iter().map(|u| u[i]).sum::<f64>() / tail.len() as f64)
+            .collect();
+        // U* from the validation data's variance around the policy mean: the outer
+        // objective's own optimum.
+        let closed: Vec<f64> = (0..dim)
+            .map(|i| {
+                let m = trace.policy.mean[i];
+                let var = validation.iter().map(|y| (y[i] - m).powi(2)).sum::<f64>()
+                    / validation.len() as f64;
+                lambda / (2.0 * var)
+            })
+            .collect();
+        let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let diff: Vec<f64> = learned.iter().zip(&closed).map(|(a, b)| a - b).collect();
+        report.outer.push(OuterRow {
+            seed,
+            lambda,
+            relative_error: norm(&diff) / norm(&closed),
+            learned_u: learned,
+            closed_form_u: closed,
+        });
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_sweep_reproduces_the_theory_and_flags_the_biased_baseline() {
+        let config = TheoryConfig {
+            seeds: vec![5],
+            lambdas: vec![0.5],
+            rewards: vec![1.0],
+            estimators: vec![EstimatorName::LeaveOneOut, EstimatorName::MinShiftBiased],
+            steps: 3000,
+            outer_steps: 200,
+            ..TheoryConfig::default()
+        };
+        let report = run(&config, |_| {}).unwrap();
+        let ratio = |name| {
+            let r = report.inner.iter().find(|r| r.estimator == name).unwrap();
+            r.learned_variance.iter().sum::<f64>()
+                / r.learned_variance.len() as f64
+                / r.theory_variance
+        };
+        assert!((ratio(EstimatorName::LeaveOneOut) - 1.0).abs() < 0.1);
+        assert!(ratio(EstimatorName::MinShiftBiased) > 1.5);
+        assert!(report.outer[0].relative_error < 0.1, "{:?}", report.outer);
+        let bad = TheoryConfig {
+            std: vec![0.5],
+            ..TheoryConfig::default()
+        };
+        assert!(bad.check().unwrap_err().contains("same length"));
+        let parsed = TheoryConfig::from_toml(&config.to_toml()).unwrap();
+        assert_eq!(parsed, config);
+        assert!(TheoryConfig::from_toml("[theory]\nlambda = [1.0]\n")
+            .unwrap_err()
+            .contains("lambda"));
+    }
+}
