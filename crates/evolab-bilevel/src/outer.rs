@@ -21,6 +21,7 @@ use crate::gaussian::DiagGaussian;
 use crate::optim::Adam;
 use crate::reinforce::{estimate, Estimator};
 use crate::reward::Mahalanobis;
+use crate::single_point::ascend;
 
 #[derive(Clone, Debug)]
 pub struct OuterSettings {
@@ -141,7 +142,6 @@ pub fn learn_diagonal_reward(
     let mut log_u = vec![0.0; n];
     let mut inner = Adam::new(2 * n, s.inner_learning_rate);
     let mut outer = Adam::new(n, s.outer_learning_rate);
-    let mut theta = vec![0.0; 2 * n];
     let mut trace = OuterTrace {
         u_diagonal: Vec::with_capacity(s.outer_steps),
         validation_nll: Vec::with_capacity(s.outer_steps),
@@ -161,15 +161,8 @@ pub fn learn_diagonal_reward(
                     s.estimator,
                     rng,
                 );
-                let loss: Vec<f64> = g.d_mean.iter().chain(&g.d_log_std).map(|d| -d).collect();
-                theta[..n].copy_from_slice(&policy.mean);
-                theta[n..].copy_from_slice(&policy.log_std);
-                inner.step(&mut theta, &loss);
-                policy.mean.copy_from_slice(&theta[..n]);
-                policy.log_std.copy_from_slice(&theta[n..]);
-            }
-            if theta.iter().any(|t| !t.is_finite()) {
-                return Err("the inner policy gradient diverged".to_string());
+                ascend(policy, &mut inner, &g)
+                    .map_err(|e| format!("the inner policy gradient failed: {e}"))?;
             }
             Ok::<(), String>(())
         };

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::gaussian::DiagGaussian;
 use crate::optim::Adam;
-use crate::reinforce::{estimate, Estimator};
+use crate::reinforce::{estimate, Estimator, Gradient};
 use crate::reward::Mahalanobis;
 
 /// The training settings.
@@ -49,6 +49,25 @@ fn average_tail(rows: &[Vec<f64>], window: usize) -> Vec<f64> {
         .collect()
 }
 
+/// One Adam step up the estimated ∇J (Adam minimises, so it is given −∇J); an error if a
+/// parameter stops being finite.
+pub(crate) fn ascend(
+    policy: &mut DiagGaussian,
+    adam: &mut Adam,
+    g: &Gradient,
+) -> Result<(), String> {
+    let dim = policy.dim();
+    let loss_gradient: Vec<f64> = g.d_mean.iter().chain(&g.d_log_std).map(|d| -d).collect();
+    let mut params: Vec<f64> = policy.mean.iter().chain(&policy.log_std).copied().collect();
+    adam.step(&mut params, &loss_gradient);
+    if params.iter().any(|p| !p.is_finite()) {
+        return Err("training diverged: a parameter became NaN or infinite".into());
+    }
+    policy.mean.copy_from_slice(&params[..dim]);
+    policy.log_std.copy_from_slice(&params[dim..]);
+    Ok(())
+}
+
 /// Trains from N(0, I) by Adam on −J, full batch over `targets`.
 pub fn train(
     targets: &[Vec<f64>],
@@ -70,7 +89,6 @@ pub fn train(
         log_std: vec![0.0; dim],
     };
     let mut adam = Adam::new(2 * dim, t.learning_rate);
-    let mut params = vec![0.0; 2 * dim];
     let mut out = Trajectory {
         means: Vec::with_capacity(t.steps),
         variances: Vec::with_capacity(t.steps),
@@ -86,16 +104,7 @@ pub fn train(
             t.estimator,
             &mut rng,
         );
-        // Adam minimises: the loss is −J.
-        let loss_gradient: Vec<f64> = g.d_mean.iter().chain(&g.d_log_std).map(|d| -d).collect();
-        params[..dim].copy_from_slice(&policy.mean);
-        params[dim..].copy_from_slice(&policy.log_std);
-        adam.step(&mut params, &loss_gradient);
-        policy.mean.copy_from_slice(&params[..dim]);
-        policy.log_std.copy_from_slice(&params[dim..]);
-        if params.iter().any(|p| !p.is_finite()) {
-            return Err("training diverged: a parameter became NaN or infinite".into());
-        }
+        ascend(&mut policy, &mut adam, &g)?;
         out.means.push(policy.mean.clone());
         out.variances.push(policy.variances());
         out.rewards.push(g.mean_reward);

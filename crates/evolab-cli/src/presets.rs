@@ -51,47 +51,34 @@ pub const BILEVEL_PRESETS: &[(&str, &str)] = &[(
     include_str!("../../../presets/bilevel-theory.toml"),
 )];
 
-/// A bilevel preset's text.
-pub fn bilevel_preset(name: &str) -> anyhow::Result<&'static str> {
-    BILEVEL_PRESETS
-        .iter()
+/// The text of preset `name` in `list`; `kind` names the list in the error.
+fn lookup(list: &[(&str, &'static str)], kind: &str, name: &str) -> Result<&'static str, String> {
+    list.iter()
         .find(|(n, _)| *n == name)
         .map(|(_, text)| *text)
         .ok_or_else(|| {
-            let names: Vec<&str> = BILEVEL_PRESETS.iter().map(|(n, _)| *n).collect();
-            anyhow::anyhow!(
-                "unknown bilevel preset {name:?}; presets: {}",
+            let names: Vec<&str> = list.iter().map(|(n, _)| *n).collect();
+            format!(
+                "unknown {kind}preset {name:?}; presets: {}",
                 names.join(", ")
             )
         })
 }
 
+/// A bilevel preset's text.
+pub fn bilevel_preset(name: &str) -> anyhow::Result<&'static str> {
+    lookup(BILEVEL_PRESETS, "bilevel ", name).map_err(anyhow::Error::msg)
+}
+
 /// A reservoir preset, parsed.
 pub fn reservoir_preset(name: &str) -> anyhow::Result<evolab_rl::experiment::ExperimentConfig> {
-    let text = RESERVOIR_PRESETS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
-        .ok_or_else(|| {
-            let names: Vec<&str> = RESERVOIR_PRESETS.iter().map(|(n, _)| *n).collect();
-            anyhow::anyhow!(
-                "unknown reservoir preset {name:?}; presets: {}",
-                names.join(", ")
-            )
-        })?;
+    let text = lookup(RESERVOIR_PRESETS, "reservoir ", name).map_err(anyhow::Error::msg)?;
     evolab_rl::experiment::ExperimentConfig::from_toml(text)
         .map_err(|e| anyhow::anyhow!("preset {name}: {e}"))
 }
 
 pub fn find(name: &str) -> Result<&'static str, String> {
-    PRESETS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
-        .ok_or_else(|| {
-            let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
-            format!("unknown preset {name:?}; presets: {}", names.join(", "))
-        })
+    lookup(PRESETS, "", name)
 }
 
 /// The opening comment of a preset, as its description.
