@@ -10,6 +10,7 @@
 
 pub mod baseline;
 pub mod closed_form;
+pub mod dataset;
 pub mod gaussian;
 pub mod optim;
 pub mod outer;
