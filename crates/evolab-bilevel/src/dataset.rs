@@ -139,6 +139,33 @@ pub fn parse_without_header(
     })
 }
 
+/// The text of a gzip-compressed file (digits.csv.gz).
+pub fn gunzip(name: &str, bytes: &[u8]) -> Result<String, DatasetError> {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .map_err(|e| error(name, 0, format!("cannot decompress it: {e}")))?;
+    Ok(text)
+}
+
+/// The four data sets of the classification experiment, from the files of the
+/// `sklearn-datasets` asset (`evolab data fetch sklearn-datasets`): iris, wine,
+/// breast cancer, digits.
+pub fn sklearn_dataset(name: &str, file_name: &str, bytes: &[u8]) -> Result<Dataset, DatasetError> {
+    if file_name.ends_with(".gz") {
+        let text = gunzip(file_name, bytes)?;
+        let mut d = parse_without_header(file_name, &text, 64, 10)?;
+        d.name = name.into();
+        return Ok(d);
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| error(file_name, 0, "the file is not UTF-8 text"))?;
+    let mut d = parse_with_header(file_name, text)?;
+    d.name = name.into();
+    Ok(d)
+}
+
 type Rows = (Vec<Vec<f64>>, Vec<usize>);
 
 fn parse_rows<'a>(
@@ -231,5 +258,9 @@ mod tests {
         assert!(err("3,2,a,b\n1,2,0\n1,2,1\n").contains("announces 3 rows"));
         let e = parse_without_header("d.csv", "1,2,3\n", 3, 10).unwrap_err();
         assert_eq!(e.line, 1);
+        assert!(gunzip("d.csv.gz", b"not gzip")
+            .unwrap_err()
+            .to_string()
+            .contains("decompress"));
     }
 }

