@@ -9,6 +9,7 @@
 //! outer solver that learns the reward by implicit differentiation instead of the closed form.
 
 pub mod baseline;
+pub mod classification;
 pub mod closed_form;
 pub mod dataset;
 pub mod gaussian;
