@@ -10,8 +10,10 @@
 
 pub mod baseline;
 pub mod classification;
+pub mod classification_sweep;
 pub mod closed_form;
 pub mod dataset;
+pub mod experiment;
 pub mod gaussian;
 pub mod optim;
 pub mod outer;

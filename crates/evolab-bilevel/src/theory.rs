@@ -124,26 +124,6 @@ pub struct TheoryReport {
 }
 
 impl TheoryConfig {
-    /// Parses the `[theory]` section of an experiment file (the only section so far).
-    pub fn from_toml(text: &str) -> Result<Self, String> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct File {
-            #[serde(default)]
-            theory: TheoryConfig,
-        }
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-        Ok(file.theory)
-    }
-
-    pub fn to_toml(&self) -> String {
-        #[derive(Serialize)]
-        struct File<'a> {
-            theory: &'a TheoryConfig,
-        }
-        toml::to_string(&File { theory: self }).expect("the configuration serialises")
-    }
-
     pub fn check(&self) -> Result<(), String> {
         let dim = self.mean.len();
         if dim == 0 || self.std.len() != dim {
@@ -312,10 +292,7 @@ mod tests {
             ..TheoryConfig::default()
         };
         assert!(bad.check().unwrap_err().contains("same length"));
-        let parsed = TheoryConfig::from_toml(&config.to_toml()).unwrap();
-        assert_eq!(parsed, config);
-        assert!(TheoryConfig::from_toml("[theory]\nlambda = [1.0]\n")
-            .unwrap_err()
-            .contains("lambda"));
+        let parsed = crate::experiment::Experiment::from_toml("[theory]\nlambda = [1.0]\n");
+        assert!(parsed.unwrap_err().contains("lambda"));
     }
 }

@@ -46,10 +46,16 @@ pub const RESERVOIR_PRESETS: &[(&str, &str)] = &[
 ];
 
 /// The bilevel experiments (`evolab bilevel run --preset NAME`).
-pub const BILEVEL_PRESETS: &[(&str, &str)] = &[(
-    "theory",
-    include_str!("../../../presets/bilevel-theory.toml"),
-)];
+pub const BILEVEL_PRESETS: &[(&str, &str)] = &[
+    (
+        "theory",
+        include_str!("../../../presets/bilevel-theory.toml"),
+    ),
+    (
+        "classification",
+        include_str!("../../../presets/bilevel-classification.toml"),
+    ),
+];
 
 /// The text of preset `name` in `list`; `kind` names the list in the error.
 fn lookup(list: &[(&str, &'static str)], kind: &str, name: &str) -> Result<&'static str, String> {

@@ -61,3 +61,52 @@ fn the_theory_preset_recovers_the_closed_form_reward() {
     let missing = evolab(home.path(), &["bilevel", "show", "nope"]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no bilevel run"));
 }
+
+#[test]
+fn the_classification_preset_sweeps_the_four_data_sets() {
+    let home = tempfile::tempdir().unwrap();
+    let out = evolab(
+        home.path(),
+        &[
+            "bilevel",
+            "run",
+            "--preset",
+            "classification",
+            "--seeds",
+            "0,1",
+            "--name",
+            "c",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for name in [
+        "iris",
+        "wine",
+        "breast-cancer",
+        "digits",
+        "nll",
+        "pg β×1",
+        "pg β×2",
+    ] {
+        assert!(text.contains(name), "{name} missing from\n{text}");
+    }
+    let dir = home.path().join("bilevel/c");
+    let csv = std::fs::read_to_string(dir.join("classification.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1 + 4 * 3 * 2,
+        "data sets × methods × seeds"
+    );
+    assert!(dir.join("accuracy.png").exists());
+    let shown = evolab(home.path(), &["bilevel", "show", "c"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("digits"));
+    let file = home.path().join("both.toml");
+    std::fs::write(&file, "[theory]\n[classification]\n").unwrap();
+    let bad = evolab(home.path(), &["bilevel", "run", file.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("exactly one section"));
+}

@@ -1,13 +1,17 @@
-//! `evolab bilevel run | show`: the experiments of arXiv:2510.07624, stored as folders under
-//! `<home>/bilevel/`. So far the theory check.
+//! `evolab bilevel run | show`: the experiments of arXiv:2510.07624 (so far the theory check
+//! and the classification sweep), stored as folders under `<home>/bilevel/`.
 
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
+use evolab_bilevel::classification_sweep::{run_dataset, ClassificationConfig, ClassificationRow};
+use evolab_bilevel::dataset::sklearn_dataset;
+use evolab_bilevel::experiment::Experiment;
 use evolab_bilevel::theory::{run, EstimatorName, InnerRow, TheoryConfig, TheoryReport};
 use evolab_core::export::ExportFormat;
 use evolab_core::table::{write_table, Table, Values};
 use evolab_plot::{save, Figure, ScatterFit, ScatterGroup};
+use evolab_plot::{BarGroup, BarValue, Bars};
 use evolab_rl::experiment::mean_ci95;
 
 use crate::cli::BilevelRunArgs;
@@ -36,11 +40,11 @@ pub fn run_command(ws: &Workspace, args: &BilevelRunArgs) -> anyhow::Result<()> 
         ),
         (None, None) => bail!("give an experiment file or --preset NAME (`evolab presets`)"),
     };
-    let mut config = TheoryConfig::from_toml(&text).map_err(anyhow::Error::msg)?;
+    let mut experiment = Experiment::from_toml(&text).map_err(anyhow::Error::msg)?;
     if let Some(seeds) = &args.seeds {
-        config.seeds = seeds.clone();
+        experiment.set_seeds(seeds.clone());
     }
-    config.check().map_err(anyhow::Error::msg)?;
+    experiment.check().map_err(anyhow::Error::msg)?;
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     let name = args.name.clone().unwrap_or_else(|| {
         format!(
@@ -57,12 +61,25 @@ pub fn run_command(ws: &Workspace, args: &BilevelRunArgs) -> anyhow::Result<()> 
             dir.display()
         );
     }
+    let datasets = match &experiment {
+        Experiment::Classification(c) => load_datasets(ws, c)?,
+        Experiment::Theory(_) => Vec::new(),
+    };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::write(dir.join("config.toml"), config.to_toml())?;
+    std::fs::write(dir.join("config.toml"), experiment.to_toml())?;
+    match &experiment {
+        Experiment::Theory(config) => theory(config, &dir)?,
+        Experiment::Classification(config) => classification(config, &datasets, &dir)?,
+    }
+    eprintln!("stored in {}", dir.display());
+    Ok(())
+}
+
+fn theory(config: &TheoryConfig, dir: &std::path::Path) -> anyhow::Result<()> {
     let total =
         config.seeds.len() * config.lambdas.len() * config.rewards.len() * config.estimators.len();
     let mut done = 0;
-    let report = run(&config, |row| {
+    let report = run(config, |row| {
         done += 1;
         eprintln!(
             "[{done}/{total}] λ {} u {} {} seed {}: variance {:?} (theory {:.4})",
@@ -80,30 +97,184 @@ pub fn run_command(ws: &Workspace, args: &BilevelRunArgs) -> anyhow::Result<()> 
     .map_err(anyhow::Error::msg)?;
     let json = serde_json::to_string_pretty(&report).context("serialising the report")?;
     std::fs::write(dir.join("report.json"), json)?;
-    write_tables(&report, &dir)?;
-    figure(&report, &dir)?;
-    print_summary(&config, &report);
-    eprintln!("stored in {}", dir.display());
+    write_tables(&report, dir)?;
+    figure(&report, dir)?;
+    print_summary(config, &report);
+    Ok(())
+}
+
+/// The data sets of the sweep, from `evolab data fetch sklearn-datasets`.
+fn load_datasets(
+    ws: &Workspace,
+    config: &ClassificationConfig,
+) -> anyhow::Result<Vec<evolab_bilevel::dataset::Dataset>> {
+    config
+        .datasets
+        .iter()
+        .map(|name| {
+            let file = match name.as_str() {
+                "iris" => "iris.csv",
+                "wine" => "wine_data.csv",
+                "breast-cancer" => "breast_cancer.csv",
+                _ => "digits.csv.gz",
+            };
+            let (_, bytes) =
+                evolab_text::assets::read(&ws.data_dir, &format!("sklearn-1.5.2/{file}")).map_err(
+                    |e| anyhow::anyhow!("{e}; run `evolab data fetch sklearn-datasets`"),
+                )?;
+            sklearn_dataset(name, file, &bytes).map_err(anyhow::Error::msg)
+        })
+        .collect()
+}
+
+fn classification(
+    config: &ClassificationConfig,
+    datasets: &[evolab_bilevel::dataset::Dataset],
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut rows: Vec<ClassificationRow> = Vec::new();
+    for data in datasets {
+        rows.extend(
+            run_dataset(config, data, |r| {
+                eprintln!(
+                    "{} {} seed {}: test accuracy {:.4}, test NLL {:.4} (epoch {})",
+                    r.dataset, r.method, r.seed, r.test_accuracy, r.test_nll, r.best_epoch
+                );
+            })
+            .map_err(anyhow::Error::msg)?,
+        );
+    }
+    std::fs::write(
+        dir.join("report.json"),
+        serde_json::to_string_pretty(&rows)?,
+    )?;
+    let table = Table::default()
+        .column(
+            "dataset",
+            Values::Text(rows.iter().map(|r| Some(r.dataset.clone())).collect()),
+        )
+        .column(
+            "method",
+            Values::Text(rows.iter().map(|r| Some(r.method.clone())).collect()),
+        )
+        .column("beta", Values::Float(rows.iter().map(|r| r.beta).collect()))
+        .column(
+            "seed",
+            Values::Int(rows.iter().map(|r| Some(r.seed as i64)).collect()),
+        )
+        .column(
+            "test_accuracy",
+            Values::Float(rows.iter().map(|r| Some(r.test_accuracy)).collect()),
+        )
+        .column(
+            "test_nll",
+            Values::Float(rows.iter().map(|r| Some(r.test_nll)).collect()),
+        )
+        .column(
+            "best_epoch",
+            Values::Int(rows.iter().map(|r| Some(r.best_epoch as i64)).collect()),
+        );
+    write_table(&table, ExportFormat::Csv, &dir.join("classification.csv"))?;
+    print_classification(config, &rows);
+    classification_figure(config, &rows, dir)
+}
+
+/// Test accuracy per data set and method, mean ± 95% CI over seeds.
+fn print_classification(config: &ClassificationConfig, rows: &[ClassificationRow]) {
+    println!(
+        "test accuracy, mean ± 95% CI over {} seeds (λ = {}, β* = λC/(2(1 − Σp²))):",
+        config.seeds.len(),
+        config.entropy_weight
+    );
+    let methods = methods(rows);
+    print!("{:<15}", "data set");
+    for m in &methods {
+        print!(" {m:>19}");
+    }
+    println!();
+    for d in &config.datasets {
+        print!("{d:<15}");
+        for m in &methods {
+            let acc: Vec<f64> = rows
+                .iter()
+                .filter(|r| &r.dataset == d && &r.method == m)
+                .map(|r| r.test_accuracy)
+                .collect();
+            match mean_ci95(&acc) {
+                Some((mean, half)) => print!(" {:>10.4} ± {:<6.4}", mean, half),
+                None => print!(" {:>19}", "-"),
+            }
+        }
+        println!();
+    }
+}
+
+fn methods(rows: &[ClassificationRow]) -> Vec<String> {
+    let mut methods: Vec<String> = Vec::new();
+    for r in rows {
+        if !methods.contains(&r.method) {
+            methods.push(r.method.clone());
+        }
+    }
+    methods
+}
+
+fn classification_figure(
+    config: &ClassificationConfig,
+    rows: &[ClassificationRow],
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut chart = Bars::new(
+        Figure::new(
+            "Test accuracy, mean ± 95% CI over seeds",
+            "data set",
+            "test accuracy",
+        ),
+        config.datasets.clone(),
+    );
+    for m in methods(rows) {
+        let values = config
+            .datasets
+            .iter()
+            .map(|d| {
+                let acc: Vec<f64> = rows
+                    .iter()
+                    .filter(|r| &r.dataset == d && r.method == m)
+                    .map(|r| r.test_accuracy)
+                    .collect();
+                mean_ci95(&acc)
+                    .map(|(mean, half)| BarValue::with_ci(mean, mean - half, mean + half))
+            })
+            .collect();
+        chart = chart.group(BarGroup::new(m, values));
+    }
+    save(&chart, &dir.join("accuracy")).context("drawing the accuracy figure")?;
     Ok(())
 }
 
 pub fn show(ws: &Workspace, name: &str) -> anyhow::Result<()> {
     let dir = run_dir(ws, name)?;
-    let config = TheoryConfig::from_toml(
-        &std::fs::read_to_string(dir.join("config.toml")).with_context(|| {
-            format!(
-                "no bilevel run {name} in {}",
-                ws.home.join("bilevel").display()
-            )
-        })?,
-    )
-    .map_err(anyhow::Error::msg)?;
-    let report: TheoryReport = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("report.json"))
-            .with_context(|| format!("run {name} has no report (did it finish?)"))?,
-    )
-    .with_context(|| format!("{} is damaged", dir.join("report.json").display()))?;
-    print_summary(&config, &report);
+    let text = std::fs::read_to_string(dir.join("config.toml")).with_context(|| {
+        format!(
+            "no bilevel run {name} in {}",
+            ws.home.join("bilevel").display()
+        )
+    })?;
+    let experiment = Experiment::from_toml(&text).map_err(anyhow::Error::msg)?;
+    let report = std::fs::read_to_string(dir.join("report.json"))
+        .with_context(|| format!("run {name} has no report (did it finish?)"))?;
+    let damaged = || format!("{} is damaged", dir.join("report.json").display());
+    match experiment {
+        Experiment::Theory(config) => {
+            let report: TheoryReport = serde_json::from_str(&report).with_context(damaged)?;
+            print_summary(&config, &report);
+        }
+        Experiment::Classification(config) => {
+            let rows: Vec<ClassificationRow> =
+                serde_json::from_str(&report).with_context(damaged)?;
+            print_classification(&config, &rows);
+        }
+    }
     Ok(())
 }
 
