@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::baseline::Baseline;
 use crate::dataset::Dataset;
-use crate::optim::Adam;
+use crate::optim::{clip_grad_norm, Adam, Plateau};
 
 /// π(c|x) = softmax(W·x + b)_c, W stored row-major [classes × inputs] followed by b.
 #[derive(Clone, Debug, PartialEq)]
@@ -215,16 +215,47 @@ pub struct Outcome {
     pub best_epoch: usize,
 }
 
+/// How long and how fast a model trains.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Schedule {
+    pub epochs: usize,
+    pub learning_rate: f64,
+    /// Gradients are clipped to this Euclidean norm.
+    pub max_grad_norm: f64,
+    /// Halve-on-plateau of the validation cross-entropy: (factor, patience, floor); `None`
+    /// keeps the learning rate (the original's schedule, whose patience equalled the
+    /// number of updates, never fired).
+    pub plateau: Option<(f64, usize, f64)>,
+}
+
+impl Schedule {
+    /// Full-batch Adam at `learning_rate` for `epochs`, the original's clipping at 1e5, no
+    /// plateau schedule.
+    pub fn constant(epochs: usize, learning_rate: f64) -> Self {
+        Schedule {
+            epochs,
+            learning_rate,
+            max_grad_norm: 1e5,
+            plateau: None,
+        }
+    }
+}
+
 /// Splits 64/16/20 (stratified, by `seed`), standardises on the training part, trains by
-/// Adam for `epochs` full-batch steps, keeps the parameters with the best validation
-/// cross-entropy, and scores them on the test part.
+/// Adam for `schedule.epochs` full-batch steps, keeps the parameters with the best
+/// validation cross-entropy, and scores them on the test part.
 pub fn run(
     data: &Dataset,
     method: Method,
-    epochs: usize,
-    learning_rate: f64,
+    schedule: &Schedule,
     seed: u64,
 ) -> Result<Outcome, String> {
+    let Schedule {
+        epochs,
+        learning_rate,
+        max_grad_norm,
+        plateau,
+    } = *schedule;
     if data.len() < 10 || epochs == 0 {
         return Err(format!("{}: too few rows or no epochs", data.name));
     }
@@ -246,6 +277,9 @@ pub fn run(
     let ((xt, yt), (xv, yv), (xs, ys)) = (rows(&train), rows(&validation), rows(&test));
     let mut model = Softmax::zeros(data.classes.len(), data.dim());
     let mut adam = Adam::new(model.params.len(), learning_rate);
+    let mut plateau = plateau
+        .map(|(factor, patience, floor)| Plateau::new(factor, patience, floor))
+        .transpose()?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xb11e);
     let nll = |m: &Softmax, x: &[Vec<f64>], y: &[usize]| {
         x.iter()
@@ -256,12 +290,16 @@ pub fn run(
     };
     let (mut best, mut best_nll, mut best_epoch) = (model.clone(), f64::INFINITY, 0);
     for epoch in 1..=epochs {
-        let g = loss_gradient(&model, &xt, &yt, method, &mut rng);
+        let mut g = loss_gradient(&model, &xt, &yt, method, &mut rng);
+        clip_grad_norm(&mut g, max_grad_norm);
         adam.step(&mut model.params, &g);
         if model.params.iter().any(|p| !p.is_finite()) {
             return Err(format!("{}: training diverged at epoch {epoch}", data.name));
         }
         let v = nll(&model, &xv, &yv);
+        if let Some(p) = plateau.as_mut() {
+            p.observe(v, &mut adam);
+        }
         if v < best_nll {
             (best, best_nll, best_epoch) = (model.clone(), v, epoch);
         }
@@ -397,6 +435,26 @@ mod tests {
     }
 
     #[test]
+    fn a_plateau_schedule_and_clipping_still_learn() {
+        let data = blobs(40, 6);
+        let schedule = Schedule {
+            epochs: 150,
+            learning_rate: 0.05,
+            max_grad_norm: 0.5,
+            plateau: Some((0.5, 5, 1e-4)),
+        };
+        let out = run(&data, Method::Nll, &schedule, 1).unwrap();
+        assert!(out.test_accuracy > 0.9, "{out:?}");
+        let bad = Schedule {
+            plateau: Some((2.0, 5, 0.0)),
+            ..schedule
+        };
+        assert!(run(&data, Method::Nll, &bad, 1)
+            .unwrap_err()
+            .contains("factor"));
+    }
+
+    #[test]
     fn both_methods_learn_separable_classes() {
         let data = blobs(60, 2);
         let beta = optimal_beta(0.1, &data.class_frequencies());
@@ -409,7 +467,7 @@ mod tests {
                 baseline: Baseline::LeaveOneOut,
             },
         ] {
-            let out = run(&data, method, 100, 0.05, 4).unwrap();
+            let out = run(&data, method, &Schedule::constant(100, 0.05), 4).unwrap();
             assert!(out.test_accuracy > 0.9, "{method:?}: {out:?}");
         }
     }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::baseline::Baseline;
-use crate::classification::{optimal_beta, run, Method, Outcome};
+use crate::classification::{optimal_beta, run, Method, Outcome, Schedule};
 use crate::dataset::Dataset;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,6 +23,14 @@ pub struct ClassificationConfig {
     pub group: usize,
     /// Policy gradient is run with β = multiplier × β* for each multiplier.
     pub beta_multipliers: Vec<f64>,
+    /// Gradients are clipped to this norm (the original's 1e5 by default).
+    pub max_grad_norm: f64,
+    /// Epochs without a better validation cross-entropy before the learning rate is
+    /// multiplied by `plateau_factor`; 0 keeps it constant (the original's effective
+    /// behaviour).
+    pub plateau_patience: usize,
+    pub plateau_factor: f64,
+    pub min_learning_rate: f64,
 }
 
 impl Default for ClassificationConfig {
@@ -35,6 +43,10 @@ impl Default for ClassificationConfig {
             entropy_weight: 0.1,
             group: 50,
             beta_multipliers: vec![1.0, 2.0],
+            max_grad_norm: 1e5,
+            plateau_patience: 0,
+            plateau_factor: 0.5,
+            min_learning_rate: 1e-6,
         }
     }
 }
@@ -80,7 +92,34 @@ impl ClassificationConfig {
         if self.beta_multipliers.iter().any(|&m| !positive(m)) {
             return Err("classification.beta_multipliers must be positive numbers".into());
         }
+        if !positive(self.max_grad_norm) {
+            return Err("classification.max_grad_norm must be positive".into());
+        }
+        if self.plateau_patience > 0
+            && !(self.plateau_factor > 0.0
+                && self.plateau_factor < 1.0
+                && self.min_learning_rate >= 0.0)
+        {
+            return Err(
+                "classification.plateau_factor must be in (0, 1) and min_learning_rate at least 0"
+                    .into(),
+            );
+        }
         Ok(())
+    }
+
+    /// The training schedule of every run.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            epochs: self.epochs,
+            learning_rate: self.learning_rate,
+            max_grad_norm: self.max_grad_norm,
+            plateau: (self.plateau_patience > 0).then_some((
+                self.plateau_factor,
+                self.plateau_patience,
+                self.min_learning_rate,
+            )),
+        }
     }
 
     /// The methods of the sweep for a data set with these class frequencies.
@@ -117,7 +156,7 @@ pub fn run_dataset(
                 test_accuracy,
                 test_nll,
                 best_epoch,
-            } = run(data, method, config.epochs, config.learning_rate, seed)?;
+            } = run(data, method, &config.schedule(), seed)?;
             let row = ClassificationRow {
                 dataset: data.name.clone(),
                 method: name.clone(),

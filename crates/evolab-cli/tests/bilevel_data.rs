@@ -30,7 +30,7 @@ fn the_four_data_sets_have_sklearns_shapes() {
 #[test]
 fn logistic_regression_learns_wine_by_likelihood_and_by_policy_gradient() {
     use evolab_bilevel::baseline::Baseline;
-    use evolab_bilevel::classification::{optimal_beta, run, Method};
+    use evolab_bilevel::classification::{optimal_beta, run, Method, Schedule};
     let (_, bytes) = assets::read(&assets::default_data_dir(), "sklearn-1.5.2/wine_data.csv")
         .unwrap_or_else(|e| panic!("{e} (run `evolab data fetch sklearn-datasets`)"));
     let wine = sklearn_dataset("wine", "wine_data.csv", &bytes).unwrap();
@@ -44,7 +44,7 @@ fn logistic_regression_learns_wine_by_likelihood_and_by_policy_gradient() {
             baseline: Baseline::LeaveOneOut,
         },
     ] {
-        let out = run(&wine, method, 100, 1e-2, 0).unwrap();
+        let out = run(&wine, method, &Schedule::constant(100, 1e-2), 0).unwrap();
         // The original reports 1.000 for both on its splits.
         assert!(out.test_accuracy >= 0.9, "{method:?}: {out:?}");
     }
