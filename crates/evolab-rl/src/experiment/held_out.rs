@@ -37,6 +37,10 @@ pub fn contenders(
             .total_cmp(&a.fitness.unwrap_or(f64::NEG_INFINITY))
             .then(a.trial.cmp(&b.trial))
     });
+    let reservoir = config
+        .reservoir
+        .as_ref()
+        .ok_or("the study's experiment has no [reservoir] section")?;
     let steps = config.test_steps();
     let with_budget = |mut spec: RunSpec| {
         spec.steps = steps;
@@ -49,11 +53,11 @@ pub fn contenders(
             name: format!("trial-{}", t.trial),
             trial: Some(t.trial),
             genes: Some(t.genes.clone()),
-            spec: with_budget(trial_spec(config, &genes, &t.genes)),
+            spec: with_budget(trial_spec(config, reservoir, &genes, &t.genes)),
         })
         .collect();
     let centre = genes.decode(&vec![0.5; genes.dim()]);
-    let mut unevolved = with_budget(trial_spec(config, &genes, &centre));
+    let mut unevolved = with_budget(trial_spec(config, reservoir, &genes, &centre));
     out.push(Contender {
         name: "random-reservoir".into(),
         trial: None,

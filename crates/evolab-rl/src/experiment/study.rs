@@ -11,7 +11,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::config::{ExperimentConfig, SamplerConfig};
+use super::config::{ExperimentConfig, ReservoirConfig, SamplerConfig};
 use super::genes::GeneSpace;
 use super::journal::{Journal, TrialRecord};
 use super::pool::{resolve_workers, run_pool, PoolEvent};
@@ -37,12 +37,14 @@ pub enum StudyEvent<'a> {
     },
 }
 
-/// The run settings of a study's trials with `values` for the genes.
-pub fn trial_spec(config: &ExperimentConfig, genes: &GeneSpace, values: &[f64]) -> RunSpec {
-    let reservoir = config
-        .reservoir
-        .as_ref()
-        .expect("a study's configuration has a reservoir (checked)");
+/// The run settings of a study's trials with `values` for the genes, applied to
+/// `reservoir` (the study's `[reservoir]` section).
+pub fn trial_spec(
+    config: &ExperimentConfig,
+    reservoir: &ReservoirConfig,
+    genes: &GeneSpace,
+    values: &[f64],
+) -> RunSpec {
     RunSpec {
         env: config.env.clone(),
         observer: Observer::Reservoir {
@@ -158,10 +160,14 @@ fn evaluate(
     on_event: &mut impl FnMut(StudyEvent<'_>),
 ) -> Result<(), String> {
     let seeds = &config.study.seeds;
+    let reservoir = config
+        .reservoir
+        .as_ref()
+        .ok_or("the study's experiment has no [reservoir] section")?;
     let runs: Vec<(RunSpec, u64)> = jobs
         .iter()
         .flat_map(|(_, unit)| {
-            let spec = trial_spec(config, genes, &genes.decode(unit));
+            let spec = trial_spec(config, reservoir, genes, &genes.decode(unit));
             seeds.iter().map(move |&s| (spec.clone(), s))
         })
         .collect();
