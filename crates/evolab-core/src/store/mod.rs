@@ -55,7 +55,7 @@ impl RunStore {
         // First, so that a second process opening the store at the same moment waits
         // instead of failing.
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        set_wal(&conn)?;
         // FULL keeps a committed generation even across power loss, at a cost of one fsync
         // per generation, which is negligible next to LLM calls.
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -77,6 +77,26 @@ impl RunStore {
         self.conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Switches to WAL. Switching needs an exclusive lock, and SQLite reports a busy database
+/// at once, without waiting in the busy handler, when another connection is switching the
+/// same new file at that moment: retry for up to 30 s.
+fn set_wal(conn: &Connection) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other.map_err(StoreError::from),
+        }
     }
 }
 
