@@ -226,6 +226,19 @@ fn bad_input_is_refused_before_training() {
     assert!(e.contains("trial"), "{e}");
     let e = err(&evolab(home.path(), &["reservoir", "resume", "nope"]));
     assert!(e.contains("no study"), "{e}");
+    let e = err(&evolab(
+        home.path(),
+        &[
+            "reservoir",
+            "evolve",
+            "--preset",
+            "reservoir-smoke",
+            "--name",
+            "a/b",
+            "--dry-run",
+        ],
+    ));
+    assert!(e.contains("study name"), "{e}");
     let e = err(&evolab(home.path(), &["reservoir", "show", "../x"]));
     assert!(e.contains("study name"), "{e}");
 }

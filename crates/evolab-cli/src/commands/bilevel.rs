@@ -15,15 +15,10 @@ use evolab_plot::{BarGroup, BarValue, Bars};
 use evolab_rl::experiment::mean_ci95;
 
 use crate::cli::BilevelRunArgs;
-use crate::workspace::Workspace;
+use crate::workspace::{check_folder_name, timestamped_name, Workspace};
 
 fn run_dir(ws: &Workspace, name: &str) -> anyhow::Result<PathBuf> {
-    let allowed = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if name.is_empty() || !allowed || name.starts_with('.') {
-        bail!("run name {name:?}: use letters, digits, '-', '_' and '.', not starting with '.'");
-    }
+    check_folder_name("run", name)?;
     Ok(ws.home.join("bilevel").join(name))
 }
 
@@ -46,14 +41,10 @@ pub fn run_command(ws: &Workspace, args: &BilevelRunArgs) -> anyhow::Result<()> 
     }
     experiment.check().map_err(anyhow::Error::msg)?;
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    let name = args.name.clone().unwrap_or_else(|| {
-        format!(
-            "{base}-{}",
-            now.replace([':', '-'], "")
-                .trim_end_matches('Z')
-                .replace('T', "-")
-        )
-    });
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| timestamped_name(&base, &now));
     let dir = run_dir(ws, &name)?;
     if dir.join("report.json").exists() {
         bail!(

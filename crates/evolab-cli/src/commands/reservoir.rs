@@ -12,22 +12,14 @@ use evolab_rl::experiment::{
 use super::reservoir_report as report;
 use crate::cli::{EvolveArgs, StudyExportArgs, TestArgs};
 use crate::step_progress::StepProgress;
-use crate::workspace::Workspace;
+use crate::workspace::{check_folder_name, timestamped_name, Workspace};
 
 fn studies_dir(ws: &Workspace) -> PathBuf {
     ws.home.join("studies")
 }
 
 fn study_dir(ws: &Workspace, name: &str) -> anyhow::Result<PathBuf> {
-    let allowed = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if name.is_empty() || !allowed {
-        bail!("study name {name:?}: use letters, digits, '-', '_' and '.' only");
-    }
-    if name.starts_with('.') {
-        bail!("study name {name:?}: it must not start with '.'");
-    }
+    check_folder_name("study", name)?;
     Ok(studies_dir(ws).join(name))
 }
 
@@ -60,21 +52,16 @@ pub fn evolve(ws: &Workspace, args: &EvolveArgs) -> anyhow::Result<()> {
         config.study.workers = w;
     }
     config.check_study().map_err(anyhow::Error::msg)?;
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| timestamped_name(&base, &now));
+    let dir = study_dir(ws, &name)?;
     if args.dry_run {
         print!("{}", config.to_toml());
         return Ok(());
     }
-    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    let name = match &args.name {
-        Some(n) => n.clone(),
-        None => format!(
-            "{base}-{}",
-            now.replace([':', '-'], "")
-                .trim_end_matches('Z')
-                .replace('T', "-")
-        ),
-    };
-    let dir = study_dir(ws, &name)?;
     let manifest = StudyManifest {
         name: name.clone(),
         evolab_version: env!("CARGO_PKG_VERSION").into(),

@@ -90,10 +90,17 @@ impl ActorCritic {
         &self.params[self.vf.end()..]
     }
 
-    /// The state values of `batch` observations.
-    pub(crate) fn values(&self, observations: &[f32], batch: usize, tape: &mut Tape) -> Vec<f32> {
+    /// The state values of `batch` observations, written into `out` (reused between steps).
+    pub(crate) fn values(
+        &self,
+        observations: &[f32],
+        batch: usize,
+        tape: &mut Tape,
+        out: &mut Vec<f32>,
+    ) {
         self.vf.forward(&self.params, observations, batch, tape);
-        tape.output().to_vec()
+        out.clear();
+        out.extend_from_slice(tape.output());
     }
 
     /// Samples one action per observation (as stored for training: an index, or the

@@ -180,7 +180,7 @@ impl Ppo {
                 });
             }
             rollout.observations[row * d..(row + n) * d].copy_from_slice(obs);
-            let values = self.policy.values(obs, n, &mut c.tape);
+            self.policy.values(obs, n, &mut c.tape, &mut c.values);
             self.policy.sample(
                 obs,
                 n,
@@ -196,14 +196,14 @@ impl Ppo {
                 let mut reward = t.reward as f32;
                 if t.truncated && !t.terminated {
                     // The episode was cut, not finished: its last state still had a value.
-                    let v = self
-                        .policy
-                        .values(envs.terminal_observation(i), 1, &mut c.tape)[0];
-                    reward += gamma * v;
+                    let terminal = envs.terminal_observation(i);
+                    self.policy
+                        .values(terminal, 1, &mut c.tape, &mut c.terminal_value);
+                    reward += gamma * c.terminal_value[0];
                 }
-                if !reward.is_finite() || !values[i].is_finite() {
+                if !reward.is_finite() || !c.values[i].is_finite() {
                     return Err(PpoError::NonFinite {
-                        what: if values[i].is_finite() {
+                        what: if c.values[i].is_finite() {
                             "reward"
                         } else {
                             "value"
@@ -212,14 +212,15 @@ impl Ppo {
                     });
                 }
                 rollout.rewards[row + i] = reward;
-                rollout.values[row + i] = values[i];
+                rollout.values[row + i] = c.values[i];
                 rollout.episode_starts[row + i] = if c.episode_starts[i] { 1.0 } else { 0.0 };
                 c.episode_starts[i] = t.terminated || t.truncated;
             }
         }
-        let last = self.policy.values(envs.observations(), n, &mut c.tape);
+        self.policy
+            .values(envs.observations(), n, &mut c.tape, &mut c.values);
         rollout.compute_advantages(
-            &last,
+            &c.values,
             &c.episode_starts,
             self.config.gamma,
             self.config.gae_lambda,
@@ -297,6 +298,8 @@ struct Collector {
     transitions: Vec<Transition>,
     episode_starts: Vec<bool>,
     env_actions: EnvActionBuffer,
+    values: Vec<f32>,
+    terminal_value: Vec<f32>,
 }
 
 impl Collector {
@@ -307,6 +310,8 @@ impl Collector {
             // The first observations start episodes.
             episode_starts: vec![true; n_envs],
             env_actions: EnvActionBuffer::default(),
+            values: Vec::with_capacity(n_envs),
+            terminal_value: Vec::with_capacity(1),
         }
     }
 }
