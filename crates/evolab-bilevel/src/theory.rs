@@ -1,8 +1,10 @@
 //! The theory check as one experiment (the `theory` preset): on Gaussian data, train the
-//! policy by policy gradient for several entropy weights, isotropic rewards, estimators
-//! and seeds and compare the learned variance with the inner optimum λ/(2u); then learn the
-//! reward itself with the outer solver and compare it with U* = (λ/2)·Σ̂⁻¹.
+//! policy by policy gradient for several entropy weights, isotropic rewards, estimators,
+//! group sizes and seeds and compare the learned variance with the inner optimum λ/(2u);
+//! then learn the reward itself with the outer solvers (a diagonal U for a diagonal policy,
+//! a full U for a full-covariance one) and compare it with U* = (λ/2)·Σ̂⁻¹.
 
+use nalgebra::{DMatrix, DVector};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -10,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::baseline::Baseline;
 use crate::gaussian::standard_normal;
 use crate::outer::{learn_diagonal_reward, OuterSettings};
+use crate::outer_full::learn_full_reward;
 use crate::reinforce::Estimator;
 use crate::reward::Mahalanobis;
 use crate::single_point::{train, Training};
@@ -20,6 +23,9 @@ pub struct TheoryConfig {
     /// Per-dimension means and standard deviations of the Gaussian targets.
     pub mean: Vec<f64>,
     pub std: Vec<f64>,
+    /// The correlation between every pair of dimensions (0: independent). A full U* is
+    /// then not diagonal, which only the full outer solver can learn.
+    pub correlation: f64,
     pub train_targets: usize,
     pub validation_targets: usize,
     pub seeds: Vec<u64>,
@@ -27,7 +33,8 @@ pub struct TheoryConfig {
     pub lambdas: Vec<f64>,
     pub rewards: Vec<f64>,
     pub estimators: Vec<EstimatorName>,
-    pub group: usize,
+    /// Samples per target G; the min-shift baseline's bias depends on it.
+    pub groups: Vec<usize>,
     pub steps: usize,
     pub learning_rate: f64,
     /// The outer solver's settings (λ is the first of `lambdas`).
@@ -41,6 +48,7 @@ impl Default for TheoryConfig {
         TheoryConfig {
             mean: vec![2.0, -1.0],
             std: vec![0.5, 1.0],
+            correlation: 0.0,
             train_targets: 50,
             validation_targets: 500,
             seeds: vec![0, 1, 2],
@@ -52,7 +60,7 @@ impl Default for TheoryConfig {
                 EstimatorName::Pathwise,
                 EstimatorName::MinShiftBiased,
             ],
-            group: 5,
+            groups: vec![5],
             steps: 4000,
             learning_rate: 0.01,
             outer_steps: 300,
@@ -101,12 +109,14 @@ pub struct InnerRow {
     pub lambda: f64,
     pub u: f64,
     pub estimator: EstimatorName,
+    pub group: usize,
     pub seed: u64,
     pub learned_variance: Vec<f64>,
     pub theory_variance: f64,
 }
 
-/// One outer run: the learned diagonal of U against (λ/2)·Σ̂⁻¹.
+/// One outer run: the learned diagonal of U against (λ/2)·Σ̂⁻¹, and the learned full U
+/// against the full (λ/2)·Σ̂⁻¹.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OuterRow {
     pub seed: u64,
@@ -115,6 +125,10 @@ pub struct OuterRow {
     pub closed_form_u: Vec<f64>,
     /// ‖U_learned − U*‖_F / ‖U*‖_F.
     pub relative_error: f64,
+    /// Row-major n × n.
+    pub full_learned_u: Vec<f64>,
+    pub full_closed_form_u: Vec<f64>,
+    pub full_relative_error: f64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -144,13 +158,28 @@ impl TheoryConfig {
         };
         positive("lambdas", &self.lambdas)?;
         positive("rewards", &self.rewards)?;
-        if self.seeds.is_empty() || self.estimators.is_empty() {
-            return Err("theory.seeds and theory.estimators must not be empty".into());
+        if self.seeds.is_empty() || self.estimators.is_empty() || self.groups.is_empty() {
+            return Err(
+                "theory.seeds, theory.estimators and theory.groups must not be empty".into(),
+            );
+        }
+        if self.groups.contains(&0) {
+            return Err("theory.groups holds a 0; every group needs at least 1 sample".into());
+        }
+        let floor = if dim > 1 {
+            -1.0 / (dim - 1) as f64
+        } else {
+            -1.0
+        };
+        if !(self.correlation > floor && self.correlation < 1.0) {
+            return Err(format!(
+                "theory.correlation must lie in ({floor}, 1) for {dim} dimensions, got {}",
+                self.correlation
+            ));
         }
         for (name, v) in [
             ("train_targets", self.train_targets),
             ("validation_targets", self.validation_targets),
-            ("group", self.group),
             ("steps", self.steps),
             ("outer_steps", self.outer_steps),
             ("inner_steps", self.inner_steps),
@@ -165,16 +194,29 @@ impl TheoryConfig {
         Ok(())
     }
 
-    fn targets(&self, count: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
-        (0..count)
+    /// The targets' covariance D·R·D, R with `correlation` off the diagonal.
+    pub fn covariance(&self) -> DMatrix<f64> {
+        let n = self.mean.len();
+        DMatrix::from_fn(n, n, |i, j| {
+            let r = if i == j { 1.0 } else { self.correlation };
+            r * self.std[i] * self.std[j]
+        })
+    }
+
+    fn targets(&self, count: usize, rng: &mut ChaCha8Rng) -> Result<Vec<Vec<f64>>, String> {
+        let n = self.mean.len();
+        let l = self
+            .covariance()
+            .cholesky()
+            .ok_or("the targets' covariance is not positive definite")?
+            .l();
+        Ok((0..count)
             .map(|_| {
-                self.mean
-                    .iter()
-                    .zip(&self.std)
-                    .map(|(m, s)| m + s * standard_normal(rng))
-                    .collect()
+                let z = DVector::from_iterator(n, (0..n).map(|_| standard_normal(rng)));
+                let y = &l * z;
+                (0..n).map(|i| self.mean[i] + y[i]).collect()
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -188,53 +230,54 @@ pub fn run(
     let mut report = TheoryReport::default();
     for &seed in &config.seeds {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let train_set = config.targets(config.train_targets, &mut rng);
-        let validation = config.targets(config.validation_targets, &mut rng);
+        let train_set = config.targets(config.train_targets, &mut rng)?;
+        let validation = config.targets(config.validation_targets, &mut rng)?;
         for &lambda in &config.lambdas {
             for &u in &config.rewards {
                 let reward = Mahalanobis::isotropic(dim, u)?;
                 for &name in &config.estimators {
-                    let t = train(
-                        &train_set,
-                        &reward,
-                        &Training {
-                            entropy_weight: lambda,
-                            group: config.group,
-                            estimator: name.estimator(),
-                            steps: config.steps,
-                            learning_rate: config.learning_rate,
+                    for &group in &config.groups {
+                        let t = train(
+                            &train_set,
+                            &reward,
+                            &Training {
+                                entropy_weight: lambda,
+                                group,
+                                estimator: name.estimator(),
+                                steps: config.steps,
+                                learning_rate: config.learning_rate,
+                                seed,
+                            },
+                        )?;
+                        let row = InnerRow {
+                            lambda,
+                            u,
+                            estimator: name,
+                            group,
                             seed,
-                        },
-                    )?;
-                    let row = InnerRow {
-                        lambda,
-                        u,
-                        estimator: name,
-                        seed,
-                        learned_variance: t.final_variances(config.steps / 4),
-                        theory_variance: lambda / (2.0 * u),
-                    };
-                    on_row(&row);
-                    report.inner.push(row);
+                            learned_variance: t.final_variances(config.steps / 4),
+                            theory_variance: lambda / (2.0 * u),
+                        };
+                        on_row(&row);
+                        report.inner.push(row);
+                    }
                 }
             }
         }
         let lambda = config.lambdas[0];
-        let trace = learn_diagonal_reward(
-            &train_set,
-            &validation,
-            &OuterSettings {
-                entropy_weight: lambda,
-                group: config.group,
-                estimator: Estimator::Reinforce(Baseline::LeaveOneOut),
-                warmup_steps: config.steps / 8,
-                inner_steps: config.inner_steps,
-                outer_steps: config.outer_steps,
-                inner_learning_rate: 2.0 * config.learning_rate,
-                outer_learning_rate: config.outer_learning_rate,
-                seed,
-            },
-        )?;
+        let settings = OuterSettings {
+            entropy_weight: lambda,
+            group: config.groups.iter().copied().max().unwrap_or(5).max(2),
+            estimator: Estimator::Reinforce(Baseline::LeaveOneOut),
+            warmup_steps: config.steps / 8,
+            inner_steps: config.inner_steps,
+            outer_steps: config.outer_steps,
+            inner_learning_rate: 2.0 * config.learning_rate,
+            outer_learning_rate: config.outer_learning_rate,
+            seed,
+        };
+        let trace = learn_diagonal_reward(&train_set, &validation, &settings)?;
+        let full = learn_full_reward(&train_set, &validation, &settings)?;
         let tail = &trace.u_diagonal[trace.u_diagonal.len() - (config.outer_steps / 6).max(1)..];
         let learned: Vec<f64> = (0..dim)
             .map(|i| tail.iter().map(|u| u[i]).sum::<f64>() / tail.len() as f64)
@@ -250,13 +293,35 @@ pub fn run(
             })
             .collect();
         let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
-        let diff: Vec<f64> = learned.iter().zip(&closed).map(|(a, b)| a - b).collect();
+        let relative = |a: &[f64], b: &[f64]| {
+            let diff: Vec<f64> = a.iter().zip(b).map(|(a, b)| a - b).collect();
+            norm(&diff) / norm(b)
+        };
+        let tail = &full.u[full.u.len() - (config.outer_steps / 6).max(1)..];
+        let full_learned: Vec<f64> = (0..dim * dim)
+            .map(|k| tail.iter().map(|u| u[k]).sum::<f64>() / tail.len() as f64)
+            .collect();
+        let mut sigma = DMatrix::zeros(dim, dim);
+        for y in &validation {
+            let d = DVector::from_iterator(dim, (0..dim).map(|i| y[i] - full.mean[i]));
+            sigma += &d * d.transpose() / validation.len() as f64;
+        }
+        let full_closed: Vec<f64> = (sigma
+            .try_inverse()
+            .ok_or("the validation targets' covariance is singular")?
+            * (lambda / 2.0))
+            .transpose()
+            .as_slice()
+            .to_vec();
         report.outer.push(OuterRow {
             seed,
             lambda,
-            relative_error: norm(&diff) / norm(&closed),
+            relative_error: relative(&learned, &closed),
             learned_u: learned,
             closed_form_u: closed,
+            full_relative_error: relative(&full_learned, &full_closed),
+            full_learned_u: full_learned,
+            full_closed_form_u: full_closed,
         });
     }
     Ok(report)
@@ -273,6 +338,8 @@ mod tests {
             lambdas: vec![0.5],
             rewards: vec![1.0],
             estimators: vec![EstimatorName::LeaveOneOut, EstimatorName::MinShiftBiased],
+            groups: vec![5],
+            correlation: 0.6,
             steps: 3000,
             outer_steps: 200,
             ..TheoryConfig::default()
@@ -287,11 +354,22 @@ mod tests {
         assert!((ratio(EstimatorName::LeaveOneOut) - 1.0).abs() < 0.1);
         assert!(ratio(EstimatorName::MinShiftBiased) > 1.5);
         assert!(report.outer[0].relative_error < 0.1, "{:?}", report.outer);
+        let full = &report.outer[0];
+        assert!(full.full_relative_error < 0.1, "{full:?}");
+        assert!(
+            full.full_closed_form_u[1].abs() > 0.3 * full.full_closed_form_u[0].abs(),
+            "correlated targets have a U* with a large off-diagonal: {full:?}"
+        );
         let bad = TheoryConfig {
             std: vec![0.5],
             ..TheoryConfig::default()
         };
         assert!(bad.check().unwrap_err().contains("same length"));
+        let bad = TheoryConfig {
+            correlation: 1.0,
+            ..TheoryConfig::default()
+        };
+        assert!(bad.check().unwrap_err().contains("correlation"));
         let parsed = crate::experiment::Experiment::from_toml("[theory]\nlambda = [1.0]\n");
         assert!(parsed.unwrap_err().contains("lambda"));
     }

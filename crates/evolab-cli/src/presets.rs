@@ -52,8 +52,20 @@ pub const BILEVEL_PRESETS: &[(&str, &str)] = &[
         include_str!("../../../presets/bilevel-theory.toml"),
     ),
     (
+        "linear",
+        include_str!("../../../presets/bilevel-linear.toml"),
+    ),
+    (
         "classification",
         include_str!("../../../presets/bilevel-classification.toml"),
+    ),
+    (
+        "dynamics-pendulum",
+        include_str!("../../../presets/bilevel-dynamics-pendulum.toml"),
+    ),
+    (
+        "dynamics-cartpole",
+        include_str!("../../../presets/bilevel-dynamics-cartpole.toml"),
     ),
 ];
 

@@ -1,5 +1,6 @@
-//! `evolab bilevel run --preset theory` end to end on one seed: the table, the learned
-//! reward's error against the closed form, the stored files, `show`, and bad input.
+//! `evolab bilevel run` end to end: the theory preset on one seed (the table, the learned
+//! rewards' error against the closed form, the stored files, `show`, bad input), and small
+//! versions of the linear-mean, classification and dynamics experiments.
 
 use std::process::{Command, Output};
 
@@ -26,13 +27,16 @@ fn the_theory_preset_recovers_the_closed_form_reward() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    let error: f64 = text
-        .lines()
-        .find_map(|l| l.strip_prefix("relative error ‖U_learned − U*‖_F / ‖U*‖_F: "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no relative error in\n{text}"));
-    assert!(error < 0.1, "relative error {error}");
+    for solver in ["diagonal U", "full U"] {
+        let prefix = format!("{solver}: relative error ‖U_learned − U*‖_F / ‖U*‖_F: ");
+        let error: f64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {solver} relative error in\n{text}"));
+        assert!(error < 0.1, "{solver}: relative error {error}");
+    }
     assert!(text.contains("min-shift (original, biased)"));
     let dir = home.path().join("bilevel/t");
     for file in [
@@ -40,6 +44,7 @@ fn the_theory_preset_recovers_the_closed_form_reward() {
         "report.json",
         "inner.csv",
         "outer.csv",
+        "outer_full.csv",
         "variance.png",
     ] {
         assert!(dir.join(file).exists(), "{file}");
@@ -109,4 +114,93 @@ fn the_classification_preset_sweeps_the_four_data_sets() {
     std::fs::write(&file, "[theory]\n[classification]\n").unwrap();
     let bad = evolab(home.path(), &["bilevel", "run", file.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("exactly one section"));
+}
+
+#[test]
+fn a_small_linear_experiment_reports_convergence() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("linear.toml");
+    std::fs::write(
+        &file,
+        "[linear]\nseeds = [0, 1]\nlambdas = [1.0]\nupdates = 300\nlearning_rate = 0.05\n",
+    )
+    .unwrap();
+    let out = evolab(
+        home.path(),
+        &["bilevel", "run", file.to_str().unwrap(), "--name", "l"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for label in [
+        "MSE",
+        "NLL",
+        "PG, U = I, λ = 1",
+        "PG, U = λn/(2 tr Σ̂)·I, λ = 1",
+    ] {
+        assert!(text.contains(label), "{label} missing from\n{text}");
+    }
+    let dir = home.path().join("bilevel/l");
+    let csv = std::fs::read_to_string(dir.join("linear.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 2 * 4, "seeds × methods");
+    for f in [
+        "curves.csv",
+        "validation_nll.png",
+        "sigma_error.png",
+        "mean_error.png",
+    ] {
+        assert!(dir.join(f).exists(), "{f}");
+    }
+    let shown = evolab(home.path(), &["bilevel", "show", "l"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("updates to NLL's final"));
+}
+
+#[test]
+fn a_small_dynamics_experiment_trains_plans_and_stores_its_tables() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("dynamics.toml");
+    std::fs::write(
+        &file,
+        "[dynamics]\nenv = \"CartPole-v1\"\ntransitions = 600\nseeds = [0]\nlambdas = [1.0]\n\
+         rewards = [\"full\"]\n[dynamics.model]\nhidden = [16]\n[dynamics.training]\nupdates = 40\n\
+         [dynamics.planner]\nepisodes = 1\nmax_steps = 20\nhorizon = 5\npopulation = 20\nelites = 4\niterations = 1\n",
+    )
+    .unwrap();
+    let out = evolab(
+        home.path(),
+        &["bilevel", "run", file.to_str().unwrap(), "--name", "d"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for label in [
+        "MSE",
+        "NLL",
+        "PG, U = (λ/2)Σ̂⁻¹ (Σ̂ residual), λ = 1",
+        "random actions",
+    ] {
+        assert!(text.contains(label), "{label} missing from\n{text}");
+    }
+    let dir = home.path().join("bilevel/d");
+    let csv = std::fs::read_to_string(dir.join("dynamics.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3, "one row per method");
+    for f in [
+        "curves.csv",
+        "returns.png",
+        "curves_rmse.png",
+        "curves_nll.png",
+    ] {
+        assert!(dir.join(f).exists(), "{f}");
+    }
+    let shown = evolab(home.path(), &["bilevel", "show", "d"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("random actions"));
+    std::fs::write(&file, "[dynamics]\nenv = \"Acrobot-v1\"\n").unwrap();
+    let bad = evolab(home.path(), &["bilevel", "run", file.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Pendulum-v1 or CartPole-v1"));
 }

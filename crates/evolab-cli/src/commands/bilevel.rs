@@ -1,5 +1,6 @@
-//! `evolab bilevel run | show`: the experiments of arXiv:2510.07624 (so far the theory check
-//! and the classification sweep), stored as folders under `<home>/bilevel/`.
+//! `evolab bilevel run | show`: the experiments of arXiv:2510.07624 (the theory check, the
+//! linear-mean experiment, the classification sweep and the dynamics experiment), stored as
+//! folders under `<home>/bilevel/`.
 
 use std::path::PathBuf;
 
@@ -54,29 +55,35 @@ pub fn run_command(ws: &Workspace, args: &BilevelRunArgs) -> anyhow::Result<()> 
     }
     let datasets = match &experiment {
         Experiment::Classification(c) => load_datasets(ws, c)?,
-        Experiment::Theory(_) => Vec::new(),
+        Experiment::Theory(_) | Experiment::Linear(_) | Experiment::Dynamics(_) => Vec::new(),
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::write(dir.join("config.toml"), experiment.to_toml())?;
     match &experiment {
         Experiment::Theory(config) => theory(config, &dir)?,
         Experiment::Classification(config) => classification(config, &datasets, &dir)?,
+        Experiment::Linear(config) => super::bilevel_linear::linear(config, &dir)?,
+        Experiment::Dynamics(config) => super::bilevel_dynamics::dynamics(config, &dir)?,
     }
     eprintln!("stored in {}", dir.display());
     Ok(())
 }
 
 fn theory(config: &TheoryConfig, dir: &std::path::Path) -> anyhow::Result<()> {
-    let total =
-        config.seeds.len() * config.lambdas.len() * config.rewards.len() * config.estimators.len();
+    let total = config.seeds.len()
+        * config.lambdas.len()
+        * config.rewards.len()
+        * config.estimators.len()
+        * config.groups.len();
     let mut done = 0;
     let report = run(config, |row| {
         done += 1;
         eprintln!(
-            "[{done}/{total}] λ {} u {} {} seed {}: variance {:?} (theory {:.4})",
+            "[{done}/{total}] λ {} u {} {} G {} seed {}: variance {:?} (theory {:.4})",
             row.lambda,
             row.u,
             row.estimator.label(),
+            row.group,
             row.seed,
             row.learned_variance
                 .iter()
@@ -265,6 +272,15 @@ pub fn show(ws: &Workspace, name: &str) -> anyhow::Result<()> {
                 serde_json::from_str(&report).with_context(damaged)?;
             print_classification(&config, &rows);
         }
+        Experiment::Linear(config) => {
+            let rows: Vec<evolab_bilevel::linear::LinearRow> =
+                serde_json::from_str(&report).with_context(damaged)?;
+            super::bilevel_linear::print_summary(&config, &rows);
+        }
+        Experiment::Dynamics(config) => {
+            let report = serde_json::from_str(&report).with_context(damaged)?;
+            super::bilevel_dynamics::print_summary(&config, &report);
+        }
     }
     Ok(())
 }
@@ -275,14 +291,24 @@ fn print_summary(config: &TheoryConfig, report: &TheoryReport) {
     println!(
         "learned variance / λ/(2u) (1 is the theory), mean ± 95% CI over seeds and dimensions:"
     );
-    println!("{:<42} {:>6} {:>6} {:>18}", "estimator", "λ", "u", "ratio");
+    println!(
+        "{:<42} {:>6} {:>6} {:>4} {:>18}",
+        "estimator", "λ", "u", "G", "ratio"
+    );
     for &name in &config.estimators {
-        for &lambda in &config.lambdas {
-            for &u in &config.rewards {
+        for (&lambda, &u, &group) in config.lambdas.iter().flat_map(|l| {
+            config
+                .rewards
+                .iter()
+                .flat_map(move |u| config.groups.iter().map(move |g| (l, u, g)))
+        }) {
+            {
                 let ratios: Vec<f64> = report
                     .inner
                     .iter()
-                    .filter(|r| r.estimator == name && r.lambda == lambda && r.u == u)
+                    .filter(|r| {
+                        r.estimator == name && r.lambda == lambda && r.u == u && r.group == group
+                    })
                     .flat_map(|r: &InnerRow| {
                         r.learned_variance
                             .iter()
@@ -291,10 +317,11 @@ fn print_summary(config: &TheoryConfig, report: &TheoryReport) {
                     .collect();
                 if let Some((m, h)) = mean_ci95(&ratios) {
                     println!(
-                        "{:<42} {:>6} {:>6} {:>10.3} ± {:<6.3}",
+                        "{:<42} {:>6} {:>6} {:>4} {:>10.3} ± {:<6.3}",
                         name.label(),
                         lambda,
                         u,
+                        group,
                         m,
                         h
                     );
@@ -303,7 +330,7 @@ fn print_summary(config: &TheoryConfig, report: &TheoryReport) {
         }
     }
     println!(
-        "outer solver (implicit differentiation), λ = {}:",
+        "outer solver (implicit differentiation), λ = {}; a diagonal policy sees only diag U, so U* = (λ/2)·diag(Σ̂)⁻¹ here:",
         config.lambdas[0]
     );
     for r in &report.outer {
@@ -323,7 +350,21 @@ fn print_summary(config: &TheoryConfig, report: &TheoryReport) {
     }
     let errors: Vec<f64> = report.outer.iter().map(|r| r.relative_error).collect();
     if let Some((m, h)) = mean_ci95(&errors) {
-        println!("relative error ‖U_learned − U*‖_F / ‖U*‖_F: {m:.4} ± {h:.4} (95% CI over seeds)");
+        println!("diagonal U: relative error ‖U_learned − U*‖_F / ‖U*‖_F: {m:.4} ± {h:.4} (95% CI over seeds)");
+    }
+    let fmt = |v: &[f64]| v.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>();
+    for r in &report.outer {
+        println!(
+            "  seed {}: learned full U {:?}, U* {:?} (row-major), relative error {:.4}",
+            r.seed,
+            fmt(&r.full_learned_u),
+            fmt(&r.full_closed_form_u),
+            r.full_relative_error
+        );
+    }
+    let errors: Vec<f64> = report.outer.iter().map(|r| r.full_relative_error).collect();
+    if let Some((m, h)) = mean_ci95(&errors) {
+        println!("full U: relative error ‖U_learned − U*‖_F / ‖U*‖_F: {m:.4} ± {h:.4} (95% CI over seeds)");
     }
 }
 
@@ -345,6 +386,10 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
         .column(
             "u",
             Values::Float(rows.iter().map(|(r, _)| Some(r.u)).collect()),
+        )
+        .column(
+            "group",
+            Values::Int(rows.iter().map(|(r, _)| Some(r.group as i64)).collect()),
         )
         .column(
             "seed",
@@ -418,6 +463,68 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
             ),
         );
     write_table(&outer, ExportFormat::Csv, &dir.join("outer.csv"))?;
+    let entries: Vec<(&evolab_bilevel::theory::OuterRow, usize)> = report
+        .outer
+        .iter()
+        .flat_map(|r| (0..r.full_learned_u.len()).map(move |k| (r, k)))
+        .collect();
+    let dim =
+        |r: &evolab_bilevel::theory::OuterRow| (r.full_learned_u.len() as f64).sqrt() as usize;
+    let full = Table::default()
+        .column(
+            "seed",
+            Values::Int(entries.iter().map(|(r, _)| Some(r.seed as i64)).collect()),
+        )
+        .column(
+            "lambda",
+            Values::Float(entries.iter().map(|(r, _)| Some(r.lambda)).collect()),
+        )
+        .column(
+            "row",
+            Values::Int(
+                entries
+                    .iter()
+                    .map(|(r, k)| Some((k / dim(r)) as i64))
+                    .collect(),
+            ),
+        )
+        .column(
+            "column",
+            Values::Int(
+                entries
+                    .iter()
+                    .map(|(r, k)| Some((k % dim(r)) as i64))
+                    .collect(),
+            ),
+        )
+        .column(
+            "learned_u",
+            Values::Float(
+                entries
+                    .iter()
+                    .map(|(r, k)| Some(r.full_learned_u[*k]))
+                    .collect(),
+            ),
+        )
+        .column(
+            "closed_form_u",
+            Values::Float(
+                entries
+                    .iter()
+                    .map(|(r, k)| Some(r.full_closed_form_u[*k]))
+                    .collect(),
+            ),
+        )
+        .column(
+            "relative_error",
+            Values::Float(
+                entries
+                    .iter()
+                    .map(|(r, _)| Some(r.full_relative_error))
+                    .collect(),
+            ),
+        );
+    write_table(&full, ExportFormat::Csv, &dir.join("outer_full.csv"))?;
     Ok(())
 }
 

@@ -2,6 +2,8 @@ mod analyze;
 mod bench;
 mod bench_reservoir;
 mod bilevel;
+mod bilevel_dynamics;
+mod bilevel_linear;
 mod data;
 mod env;
 mod export;

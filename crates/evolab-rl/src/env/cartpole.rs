@@ -18,6 +18,13 @@ const THETA_THRESHOLD: f64 = 12.0 * 2.0 * std::f64::consts::PI / 360.0;
 const X_THRESHOLD: f64 = 2.4;
 const RESET_BOUND: f64 = 0.05;
 
+/// Whether the state or observation (x, ẋ, θ, θ̇) ends the episode: the cart left the
+/// track or the pole leans more than 12°. Planners test imagined states with it.
+pub fn cartpole_fell(state: &[f64]) -> bool {
+    !(-X_THRESHOLD..=X_THRESHOLD).contains(&state[0])
+        || !(-THETA_THRESHOLD..=THETA_THRESHOLD).contains(&state[2])
+}
+
 /// `CartPole-v1`.
 pub type CartPole = Classic<CartPolePhysics>;
 
@@ -70,9 +77,7 @@ impl Physics for CartPolePhysics {
             theta + TAU * theta_dot,
             theta_dot + TAU * theta_acc,
         ];
-        let [x, _, theta, _] = self.state;
-        let terminated = !(-X_THRESHOLD..=X_THRESHOLD).contains(&x)
-            || !(-THETA_THRESHOLD..=THETA_THRESHOLD).contains(&theta);
+        let terminated = cartpole_fell(&self.state);
         let reward = if !terminated {
             1.0
         } else if let Some(beyond) = &mut self.steps_beyond_terminated {

@@ -16,14 +16,14 @@ mod time_limit;
 mod vec_env;
 
 pub use acrobot::{Acrobot, AcrobotPhysics};
-pub use cartpole::{CartPole, CartPolePhysics};
+pub use cartpole::{cartpole_fell, CartPole, CartPolePhysics};
 pub use classic::{Classic, Physics};
 pub use frame_stack::FrameStack;
 pub use mountain_car::{
     MountainCar, MountainCarContinuous, MountainCarContinuousPhysics, MountainCarPhysics,
 };
 pub use partial::{Hide, PartiallyObserved};
-pub use pendulum::{Pendulum, PendulumPhysics};
+pub use pendulum::{pendulum_reward, Pendulum, PendulumPhysics};
 pub use registry::{info, make, EnvInfo, UnknownEnv, ENVIRONMENTS};
 pub use time_limit::TimeLimit;
 pub use vec_env::{Actions, Episode, VecEnv};

@@ -20,6 +20,15 @@ fn angle_normalize(x: f64) -> f64 {
     (x + PI).rem_euclid(2.0 * PI) - PI
 }
 
+/// The reward of torque `u` taken at observation (cos θ, sin θ, θ̇), as [`PendulumPhysics`]
+/// computes it from the state: what a planner scores an imagined step with.
+pub fn pendulum_reward(observation: &[f64], u: f64) -> f64 {
+    let theta = observation[1].atan2(observation[0]);
+    let theta_dot = observation[2];
+    let u = u.clamp(-f64::from(MAX_TORQUE), f64::from(MAX_TORQUE));
+    -(theta * theta + 0.1 * theta_dot * theta_dot + 0.001 * u * u)
+}
+
 /// `Pendulum-v1`.
 pub type Pendulum = Classic<PendulumPhysics>;
 
@@ -72,6 +81,19 @@ impl Physics for PendulumPhysics {
 mod tests {
     use super::*;
     use crate::env::Env;
+
+    #[test]
+    fn the_reward_from_observations_is_the_environment_s() {
+        let mut env = Pendulum::new();
+        let mut obs = [0f32; 3];
+        env.reset(Some(4), &mut obs);
+        for u in [-3.0f32, 0.5, 1.9] {
+            let before: Vec<f64> = obs.iter().map(|&v| f64::from(v)).collect();
+            let t = env.step(Action::Continuous(&[u]), &mut obs).unwrap();
+            let r = pendulum_reward(&before, f64::from(u));
+            assert!((r - t.reward).abs() < 1e-5, "{r} vs {}", t.reward);
+        }
+    }
 
     #[test]
     fn angles_wrap_like_numpy_remainder() {

@@ -1,0 +1,296 @@
+//! The dynamics experiment's side of `evolab bilevel run | show`: progress lines, the
+//! summary table, the CSV tables and the figures of a run folder.
+
+use std::path::Path;
+
+use anyhow::Context;
+use evolab_bilevel::dynamics::{run, DynamicsConfig, DynamicsReport, DynamicsRow, Progress};
+use evolab_core::export::ExportFormat;
+use evolab_core::table::{write_table, Table, Values};
+use evolab_plot::{save, BandSeries, BarGroup, BarValue, Bars, Figure, LineBands};
+use evolab_rl::experiment::mean_ci95;
+
+pub fn dynamics(config: &DynamicsConfig, dir: &Path) -> anyhow::Result<()> {
+    let total = config.seeds.len() * config.methods().len();
+    let mut done = 0;
+    let report = run(config, |event| match event {
+        Progress::Data { seed, trace } => {
+            eprintln!("seed {seed}: data collected, tr Σ̂ = {trace:.3e}")
+        }
+        Progress::Row(r) => {
+            done += 1;
+            match &r.error {
+                Some(e) => eprintln!("[{done}/{total}] seed {} {}: failed: {e}", r.seed, r.label),
+                None => eprintln!(
+                    "[{done}/{total}] seed {} {}: test RMSE {:.4}, NLL {:.3}, return {:?}",
+                    r.seed,
+                    r.label,
+                    r.test_rmse,
+                    r.test_nll,
+                    r.returns.iter().map(|v| v.round()).collect::<Vec<_>>()
+                ),
+            }
+        }
+    })
+    .map_err(anyhow::Error::msg)?;
+    std::fs::write(
+        dir.join("report.json"),
+        serde_json::to_string_pretty(&report).context("serialising the report")?,
+    )?;
+    write_tables(&report, dir)?;
+    figures(config, &report, dir)?;
+    print_summary(config, &report);
+    Ok(())
+}
+
+/// The labels of the methods in report order.
+fn labels(report: &DynamicsReport) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for r in &report.rows {
+        if !labels.contains(&r.label) {
+            labels.push(r.label.clone());
+        }
+    }
+    labels
+}
+
+/// Mean return per seed of one method (the unit the CI is over).
+fn seed_returns(rows: &[&DynamicsRow]) -> Vec<f64> {
+    rows.iter()
+        .filter(|r| r.error.is_none() && !r.returns.is_empty())
+        .map(|r| r.returns.iter().sum::<f64>() / r.returns.len() as f64)
+        .collect()
+}
+
+fn cell(values: &[f64], digits: usize) -> String {
+    match mean_ci95(values) {
+        Some((m, h)) => format!("{m:.digits$} ± {h:.digits$}"),
+        None => "-".into(),
+    }
+}
+
+pub fn print_summary(config: &DynamicsConfig, report: &DynamicsReport) {
+    let traces: Vec<f64> = report.covariances.iter().map(|c| c.trace).collect();
+    println!(
+        "{}: {} transitions per seed, {} seeds; tr Σ̂ ({:?}) {}",
+        config.env,
+        config.transitions,
+        config.seeds.len(),
+        config.covariance_estimate,
+        cell(&traces, 5)
+    );
+    println!(
+        "test metrics and planner return, mean ± 95% CI over seeds ({} episodes of at most {} steps per model):",
+        config.planner.episodes, config.planner.max_steps
+    );
+    println!(
+        "{:<52} {:>20} {:>20} {:>22} {:>6}",
+        "method", "test RMSE", "test NLL / dim", "return", "failed"
+    );
+    for label in labels(report) {
+        let rows: Vec<&DynamicsRow> = report.rows.iter().filter(|r| r.label == label).collect();
+        let ok: Vec<&&DynamicsRow> = rows.iter().filter(|r| r.error.is_none()).collect();
+        let rmse: Vec<f64> = ok.iter().map(|r| r.test_rmse).collect();
+        let nll: Vec<f64> = ok.iter().map(|r| r.test_nll).collect();
+        println!(
+            "{:<52} {:>20} {:>20} {:>22} {:>6}",
+            label,
+            cell(&rmse, 4),
+            cell(&nll, 3),
+            cell(&seed_returns(&rows), 1),
+            rows.len() - ok.len()
+        );
+    }
+    let random: Vec<f64> = report
+        .random_returns
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| r.iter().sum::<f64>() / r.len() as f64)
+        .collect();
+    println!(
+        "{:<52} {:>20} {:>20} {:>22}",
+        "random actions",
+        "",
+        "",
+        cell(&random, 1)
+    );
+}
+
+fn write_tables(report: &DynamicsReport, dir: &Path) -> anyhow::Result<()> {
+    let rows = &report.rows;
+    let runs = Table::default()
+        .column(
+            "seed",
+            Values::Int(rows.iter().map(|r| Some(r.seed as i64)).collect()),
+        )
+        .column(
+            "method",
+            Values::Text(rows.iter().map(|r| Some(r.label.clone())).collect()),
+        )
+        .column(
+            "lambda",
+            Values::Float(
+                rows.iter()
+                    .map(|r| match r.method {
+                        evolab_bilevel::dynamics::Method::PolicyGradient { lambda, .. } => {
+                            Some(lambda)
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+        )
+        .column(
+            "test_rmse",
+            Values::Float(rows.iter().map(|r| Some(r.test_rmse)).collect()),
+        )
+        .column(
+            "test_nll",
+            Values::Float(rows.iter().map(|r| Some(r.test_nll)).collect()),
+        )
+        .column(
+            "test_variance",
+            Values::Float(rows.iter().map(|r| Some(r.test_variance)).collect()),
+        )
+        .column(
+            "best_update",
+            Values::Int(rows.iter().map(|r| Some(r.best_update as i64)).collect()),
+        )
+        .column(
+            "mean_return",
+            Values::Float(
+                rows.iter()
+                    .map(|r| {
+                        (!r.returns.is_empty())
+                            .then(|| r.returns.iter().sum::<f64>() / r.returns.len() as f64)
+                    })
+                    .collect(),
+            ),
+        )
+        .column(
+            "error",
+            Values::Text(rows.iter().map(|r| r.error.clone()).collect()),
+        );
+    write_table(&runs, ExportFormat::Csv, &dir.join("dynamics.csv"))?;
+    let points: Vec<(&DynamicsRow, &evolab_bilevel::regression::CurvePoint)> = rows
+        .iter()
+        .flat_map(|r| r.curve.iter().map(move |c| (r, c)))
+        .collect();
+    let curves = Table::default()
+        .column(
+            "seed",
+            Values::Int(points.iter().map(|(r, _)| Some(r.seed as i64)).collect()),
+        )
+        .column(
+            "method",
+            Values::Text(points.iter().map(|(r, _)| Some(r.label.clone())).collect()),
+        )
+        .column(
+            "update",
+            Values::Int(points.iter().map(|(_, c)| Some(c.update as i64)).collect()),
+        )
+        .column(
+            "train_loss",
+            Values::Float(points.iter().map(|(_, c)| Some(c.train_loss)).collect()),
+        )
+        .column(
+            "validation_rmse",
+            Values::Float(
+                points
+                    .iter()
+                    .map(|(_, c)| Some(c.validation.rmse))
+                    .collect(),
+            ),
+        )
+        .column(
+            "validation_nll",
+            Values::Float(points.iter().map(|(_, c)| Some(c.validation.nll)).collect()),
+        )
+        .column(
+            "validation_variance",
+            Values::Float(
+                points
+                    .iter()
+                    .map(|(_, c)| Some(c.validation.variance))
+                    .collect(),
+            ),
+        );
+    write_table(&curves, ExportFormat::Csv, &dir.join("curves.csv"))?;
+    Ok(())
+}
+
+fn figures(config: &DynamicsConfig, report: &DynamicsReport, dir: &Path) -> anyhow::Result<()> {
+    let labels = labels(report);
+    if config.planner.episodes > 0 {
+        let mut categories = labels.clone();
+        categories.push("random actions".into());
+        let mut values: Vec<Option<BarValue>> = labels
+            .iter()
+            .map(|l| {
+                let rows: Vec<&DynamicsRow> =
+                    report.rows.iter().filter(|r| &r.label == l).collect();
+                mean_ci95(&seed_returns(&rows)).map(|(m, h)| BarValue::with_ci(m, m - h, m + h))
+            })
+            .collect();
+        let random: Vec<f64> = report
+            .random_returns
+            .iter()
+            .map(|r| r.iter().sum::<f64>() / r.len().max(1) as f64)
+            .collect();
+        values.push(mean_ci95(&random).map(|(m, h)| BarValue::with_ci(m, m - h, m + h)));
+        let chart = Bars::new(
+            Figure::new(
+                format!(
+                    "{}: CEM planner return per model (95% CI over seeds)",
+                    config.env
+                ),
+                "dynamics model",
+                "return",
+            ),
+            categories,
+        )
+        .group(BarGroup::new("return", values));
+        save(&chart, &dir.join("returns")).context("drawing the returns figure")?;
+    }
+    for (file, title, pick) in [
+        (
+            "curves_rmse",
+            "validation RMSE",
+            (|c: &evolab_bilevel::regression::CurvePoint| c.validation.rmse) as fn(&_) -> f64,
+        ),
+        ("curves_nll", "validation NLL per dimension", |c| {
+            c.validation.nll
+        }),
+    ] {
+        let mut chart = LineBands::new(Figure::new(
+            format!("{}: {title} (mean ± 95% CI over seeds)", config.env),
+            "update",
+            title,
+        ));
+        for l in &labels {
+            let rows: Vec<&DynamicsRow> = report
+                .rows
+                .iter()
+                .filter(|r| &r.label == l && r.error.is_none() && !r.curve.is_empty())
+                .collect();
+            let Some(first) = rows.first() else { continue };
+            let x: Vec<f64> = first.curve.iter().map(|c| c.update as f64).collect();
+            let (mut mean, mut low, mut high) = (Vec::new(), Vec::new(), Vec::new());
+            for k in 0..x.len() {
+                let v: Vec<f64> = rows
+                    .iter()
+                    .filter_map(|r| r.curve.get(k))
+                    .map(pick)
+                    .filter(|v| v.is_finite())
+                    .collect();
+                let (m, h) = mean_ci95(&v).unwrap_or((f64::NAN, 0.0));
+                mean.push(m);
+                low.push(m - h);
+                high.push(m + h);
+            }
+            chart = chart.series(BandSeries::new(l.clone(), x, mean).band(low, high));
+        }
+        save(&chart, &dir.join(file)).with_context(|| format!("drawing {file}"))?;
+    }
+    Ok(())
+}
