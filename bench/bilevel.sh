@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Wall time of the bilevel sweeps: `evolab bilevel run --preset classification` beside the
-# same sweep written as a PyTorch training loop (bench/bilevel_torch.py), and the theory
-# preset, one thread each, on this machine.
+# Wall time of the bilevel sweeps, one thread each, on this machine:
+# - `evolab bilevel run --preset classification` beside the same sweep written as a PyTorch
+#   training loop (bench/bilevel_torch.py);
+# - the theory preset's inner sweep (144 policy-gradient runs of 4,000 steps; the outer
+#   solvers cut to one step) beside it in PyTorch (bench/bilevel_theory_torch.py, about
+#   15 minutes), and the whole theory preset.
 #
 #   RL_VENV=/path/to/venv bench/bilevel.sh      # a venv with torch (bench/rl_python_env.sh)
 set -euo pipefail
@@ -21,4 +24,8 @@ trap 'rm -rf "$home"' EXIT
 timed() { local label="$1"; shift; /usr/bin/time -o "$home/time" -f "$label: %e s wall, %M KB peak" "$@"; cat "$home/time"; }
 timed "evolab classification sweep" "$evolab" --home "$home" bilevel run --preset classification --name c 2>/dev/null | tail -6
 timed "pytorch classification sweep" "$venv/bin/python" "$root/bench/bilevel_torch.py" "$data"
-timed "evolab theory sweep" "$evolab" --home "$home" bilevel run --preset theory --name t 2>/dev/null | tail -1
+sed 's/^outer_steps = .*/outer_steps = 1/; s/^inner_steps = .*/inner_steps = 1/' \
+  "$root/presets/bilevel-theory.toml" > "$home/theory-inner.toml"
+timed "evolab theory inner sweep" "$evolab" --home "$home" bilevel run "$home/theory-inner.toml" --name ti 2>/dev/null | grep -c 'reinforce\|pathwise'
+timed "pytorch theory inner sweep" "$venv/bin/python" "$root/bench/bilevel_theory_torch.py"
+timed "evolab theory preset" "$evolab" --home "$home" bilevel run --preset theory --name t 2>/dev/null | tail -1

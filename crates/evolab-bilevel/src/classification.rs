@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::baseline::Baseline;
 use crate::dataset::Dataset;
 use crate::optim::{clip_grad_norm, Adam, Plateau};
+use crate::scaler::Scaler;
 
 /// π(c|x) = softmax(W·x + b)_c, W stored row-major [classes × inputs] followed by b.
 #[derive(Clone, Debug, PartialEq)]
@@ -169,43 +170,6 @@ pub fn stratified_split(labels: &[usize], fractions: [f64; 2], seed: u64) -> [Ve
     parts
 }
 
-/// Per-feature standardisation fitted on the training rows only.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Standardizer {
-    mean: Vec<f64>,
-    scale: Vec<f64>,
-}
-
-impl Standardizer {
-    pub fn fit(rows: &[Vec<f64>]) -> Self {
-        let d = rows.first().map_or(0, Vec::len);
-        let n = rows.len().max(1) as f64;
-        let mean: Vec<f64> = (0..d)
-            .map(|j| rows.iter().map(|r| r[j]).sum::<f64>() / n)
-            .collect();
-        let scale = (0..d)
-            .map(|j| {
-                let var = rows.iter().map(|r| (r[j] - mean[j]).powi(2)).sum::<f64>() / n;
-                // A constant feature (digits has some) stays at 0 instead of dividing by 0.
-                if var > 0.0 {
-                    var.sqrt()
-                } else {
-                    1.0
-                }
-            })
-            .collect();
-        Standardizer { mean, scale }
-    }
-
-    pub fn transform(&self, row: &[f64]) -> Vec<f64> {
-        row.iter()
-            .zip(&self.mean)
-            .zip(&self.scale)
-            .map(|((v, m), s)| (v - m) / s)
-            .collect()
-    }
-}
-
 /// The result of one training run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
@@ -260,7 +224,7 @@ pub fn run(
         return Err(format!("{}: too few rows or no epochs", data.name));
     }
     let [train, validation, test] = stratified_split(&data.labels, [0.64, 0.16], seed);
-    let scaler = Standardizer::fit(
+    let scaler = Scaler::fit_vectors(
         &train
             .iter()
             .map(|&i| data.features[i].clone())
@@ -269,7 +233,7 @@ pub fn run(
     let rows = |idx: &[usize]| -> (Vec<Vec<f64>>, Vec<usize>) {
         (
             idx.iter()
-                .map(|&i| scaler.transform(&data.features[i]))
+                .map(|&i| scaler.transform_vector(&data.features[i]))
                 .collect(),
             idx.iter().map(|&i| data.labels[i]).collect(),
         )
@@ -428,9 +392,9 @@ mod tests {
         assert_eq!(a.len() + b.len() + c.len(), 100);
         let ones = |p: &[usize]| p.iter().filter(|&&i| labels[i] == 1).count();
         assert_eq!((ones(&a), ones(&b), ones(&c)), (16, 4, 5));
-        let s = Standardizer::fit(&[vec![1.0, 5.0], vec![3.0, 5.0]]);
-        assert_eq!(s.transform(&[2.0, 5.0]), vec![0.0, 0.0]);
-        assert_eq!(s.transform(&[3.0, 7.0]), vec![1.0, 2.0]);
+        let s = Scaler::fit_vectors(&[vec![1.0, 5.0], vec![3.0, 5.0]]);
+        assert_eq!(s.transform_vector(&[2.0, 5.0]), vec![0.0, 0.0]);
+        assert_eq!(s.transform_vector(&[3.0, 7.0]), vec![1.0, 2.0]);
         assert!((optimal_beta(0.1, &[0.5, 0.5]) - 0.2).abs() < 1e-12);
     }
 

@@ -3,10 +3,16 @@
 //! entropy-regularised policy gradient against it, and the outer objective is the data
 //! likelihood of the inner solution. For Gaussian data the best reward is U* = (λ/2)Σ⁻¹.
 //!
-//! This first part holds the Gaussian theory: the diagonal Gaussian policy, the Mahalanobis
-//! reward, REINFORCE with its baselines (the original's min-shift among them, labelled
-//! biased), the closed-form rewards, the single-point experiment that checks them, and an
-//! outer solver that learns the reward by implicit differentiation instead of the closed form.
+//! - Models: `mlp`, `factored_gaussian` and `gaussian_model` (MLP or linear mean, diagonal or
+//!   full covariance, shared or state-dependent); `classification` (softmax regression);
+//!   `gaussian` (the single-point diagonal policy of the theory check).
+//! - Losses and estimators: `regression_loss` (MSE, NLL, policy gradient), `reinforce`,
+//!   `baseline` (the original's min-shift among them, labelled biased); `reward`.
+//! - Training: `regression`, `single_point`, `optim`, `scaler`.
+//! - The outer level: `closed_form`, and the implicit-differentiation solvers `outer`
+//!   (diagonal U) and `outer_full` (full U).
+//! - Experiments: `theory`, `linear`, `classification_sweep` (with `dataset`), `dynamics`
+//!   (with `transitions` and `planner`), read from a file by `experiment`.
 
 pub mod baseline;
 pub mod classification;
@@ -30,6 +36,7 @@ pub mod regression;
 pub mod regression_loss;
 pub mod reinforce;
 pub mod reward;
+pub mod scaler;
 pub mod single_point;
 pub mod theory;
 pub mod transitions;

@@ -76,7 +76,46 @@ fn nll_gradient(policy: &DiagGaussian, data: &[Vec<f64>]) -> (f64, Vec<f64>) {
     (nll, g)
 }
 
-/// −Cᵀ H⁻¹ ∇_θ NLL, with H and C by central differences of the exact inner gradient.
+/// −Cᵀ H⁻¹ ∇_θ NLL for an inner objective whose exact gradient ∇_θ J(θ, φ) is
+/// `inner_gradient`, with H = ∂²J/∂θ² and C = ∂²J/∂θ∂φ by central differences of it.
+pub(crate) fn implicit_hypergradient(
+    theta: &[f64],
+    phi: &[f64],
+    outer_grad: &[f64],
+    inner_gradient: impl Fn(&[f64], &[f64]) -> Vec<f64>,
+) -> Result<Vec<f64>, String> {
+    let h = 1e-5;
+    let column = |wrt_theta: bool, j: usize| -> DVector<f64> {
+        let (mut tp, mut tm) = (theta.to_vec(), theta.to_vec());
+        let (mut pp, mut pm) = (phi.to_vec(), phi.to_vec());
+        if wrt_theta {
+            tp[j] += h;
+            tm[j] -= h;
+        } else {
+            pp[j] += h;
+            pm[j] -= h;
+        }
+        let (gp, gm) = (inner_gradient(&tp, &pp), inner_gradient(&tm, &pm));
+        DVector::from_iterator(
+            gp.len(),
+            gp.iter().zip(&gm).map(|(a, b)| (a - b) / (2.0 * h)),
+        )
+    };
+    let hess = DMatrix::from_columns(
+        &(0..theta.len())
+            .map(|j| column(true, j))
+            .collect::<Vec<_>>(),
+    );
+    let cross =
+        DMatrix::from_columns(&(0..phi.len()).map(|j| column(false, j)).collect::<Vec<_>>());
+    let v = hess
+        .lu()
+        .solve(&DVector::from_column_slice(outer_grad))
+        .ok_or("the inner Hessian is singular at the current policy")?;
+    Ok((-(cross.transpose() * v)).iter().copied().collect())
+}
+
+/// The diagonal solver's hypergradient.
 fn hypergradient(
     theta: &[f64],
     log_u: &[f64],
@@ -84,39 +123,9 @@ fn hypergradient(
     lambda: f64,
     outer_grad: &[f64],
 ) -> Result<Vec<f64>, String> {
-    let (p, q) = (theta.len(), log_u.len());
-    let h = 1e-5;
-    let mut hess = DMatrix::zeros(p, p);
-    for j in 0..p {
-        let (mut plus, mut minus) = (theta.to_vec(), theta.to_vec());
-        plus[j] += h;
-        minus[j] -= h;
-        let (gp, gm) = (
-            inner_gradient(&plus, log_u, mean_target, lambda),
-            inner_gradient(&minus, log_u, mean_target, lambda),
-        );
-        for i in 0..p {
-            hess[(i, j)] = (gp[i] - gm[i]) / (2.0 * h);
-        }
-    }
-    let mut cross = DMatrix::zeros(p, q);
-    for j in 0..q {
-        let (mut plus, mut minus) = (log_u.to_vec(), log_u.to_vec());
-        plus[j] += h;
-        minus[j] -= h;
-        let (gp, gm) = (
-            inner_gradient(theta, &plus, mean_target, lambda),
-            inner_gradient(theta, &minus, mean_target, lambda),
-        );
-        for i in 0..p {
-            cross[(i, j)] = (gp[i] - gm[i]) / (2.0 * h);
-        }
-    }
-    let v = hess
-        .lu()
-        .solve(&DVector::from_column_slice(outer_grad))
-        .ok_or("the inner Hessian is singular at the current policy")?;
-    Ok((-(cross.transpose() * v)).iter().copied().collect())
+    implicit_hypergradient(theta, log_u, outer_grad, |t, l| {
+        inner_gradient(t, l, mean_target, lambda)
+    })
 }
 
 /// Learns diag U on `train` (the inner data) for the likelihood of `validation`.

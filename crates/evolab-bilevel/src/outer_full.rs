@@ -16,7 +16,7 @@ use crate::factored_gaussian::{self as fg, Covariance};
 use crate::gaussian_model::{GaussianModel, ModelConfig};
 use crate::mlp::Activation;
 use crate::optim::{clip_grad_norm, Adam};
-use crate::outer::OuterSettings;
+use crate::outer::{implicit_hypergradient, OuterSettings};
 use crate::regression_loss::{loss_and_gradient, Objective, PolicyGradient, Transform};
 use crate::reward::Mahalanobis;
 
@@ -85,7 +85,7 @@ fn nll_gradient(n: usize, theta: &[f64], data: &[Vec<f64>]) -> (f64, Vec<f64>) {
     (nll, g)
 }
 
-/// −Cᵀ H⁻¹ ∇_θ NLL with H = ∂²J/∂θ² and C = ∂²J/∂θ∂φ by central differences.
+/// The full solver's hypergradient ([`implicit_hypergradient`]).
 fn hypergradient(
     n: usize,
     theta: &[f64],
@@ -94,40 +94,9 @@ fn hypergradient(
     lambda: f64,
     outer_grad: &[f64],
 ) -> Result<Vec<f64>, String> {
-    let h = 1e-5;
-    let column = |wrt_theta: bool, j: usize| -> Vec<f64> {
-        let (mut tp, mut tm, mut pp, mut pm) =
-            (theta.to_vec(), theta.to_vec(), phi.to_vec(), phi.to_vec());
-        if wrt_theta {
-            tp[j] += h;
-            tm[j] -= h;
-        } else {
-            pp[j] += h;
-            pm[j] -= h;
-        }
-        let gp = inner_gradient(n, &tp, &pp, mean_target, lambda);
-        let gm = inner_gradient(n, &tm, &pm, mean_target, lambda);
-        gp.iter()
-            .zip(&gm)
-            .map(|(a, b)| (a - b) / (2.0 * h))
-            .collect()
-    };
-    let p = theta.len();
-    let hess = DMatrix::from_columns(
-        &(0..p)
-            .map(|j| DVector::from_vec(column(true, j)))
-            .collect::<Vec<_>>(),
-    );
-    let cross = DMatrix::from_columns(
-        &(0..phi.len())
-            .map(|j| DVector::from_vec(column(false, j)))
-            .collect::<Vec<_>>(),
-    );
-    let v = hess
-        .lu()
-        .solve(&DVector::from_column_slice(outer_grad))
-        .ok_or("the inner Hessian is singular at the current policy")?;
-    Ok((-(cross.transpose() * v)).iter().copied().collect())
+    implicit_hypergradient(theta, phi, outer_grad, |t, p| {
+        inner_gradient(n, t, p, mean_target, lambda)
+    })
 }
 
 /// Learns a full U on `train` (the inner data) for the likelihood of `validation`.

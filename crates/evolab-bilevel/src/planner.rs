@@ -16,7 +16,8 @@ use evolab_rl::env::{cartpole_fell, make, pendulum_reward, ActionSpace};
 
 use crate::gaussian::standard_normal;
 use crate::gaussian_model::GaussianModel;
-use crate::transitions::{action_width, encode, random_action, step, InputScaler};
+use crate::scaler::Scaler;
+use crate::transitions::{action_width, encode, random_action, step};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -81,10 +82,12 @@ impl Task {
     }
 }
 
-/// The model's one-step prediction s′ = s + m(s, a), for a batch of states and actions.
+/// The model's one-step prediction s′ = s + m(s, a), for a batch of states and actions;
+/// the model sees standardised inputs and predicts standardised changes.
 pub struct LearnedDynamics<'a> {
     pub model: &'a GaussianModel,
-    pub scaler: &'a InputScaler,
+    pub inputs: &'a Scaler,
+    pub targets: &'a Scaler,
     pub space: ActionSpace,
 }
 
@@ -110,8 +113,13 @@ impl LearnedDynamics<'_> {
                 x[(r, j)] = v;
             }
         }
-        self.scaler.transform(&mut x);
-        *states += self.model.mean(&x);
+        self.inputs.transform(&mut x);
+        let change = self.model.mean(&x);
+        for r in 0..rows {
+            for j in 0..d {
+                states[(r, j)] += self.targets.restore(j, change[(r, j)]);
+            }
+        }
     }
 }
 

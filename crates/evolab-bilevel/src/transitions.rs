@@ -113,37 +113,10 @@ pub fn split(data: &Split, fractions: [f64; 2], seed: u64) -> [Split; 3] {
     ]
 }
 
-/// Per-column standardisation of model inputs, fitted on training rows only.
-#[derive(Clone, Debug, PartialEq)]
-pub struct InputScaler {
-    mean: Vec<f64>,
-    scale: Vec<f64>,
-}
-
-impl InputScaler {
-    pub fn fit(x: &DMatrix<f64>) -> Self {
-        let rows = x.nrows().max(1) as f64;
-        let (mut mean, mut scale) = (Vec::new(), Vec::new());
-        for c in x.column_iter() {
-            let m = c.sum() / rows;
-            let var = c.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / rows;
-            mean.push(m);
-            // A constant column (a one-hot that never varies) stays at zero.
-            scale.push(if var > 1e-24 { var.sqrt() } else { 1.0 });
-        }
-        InputScaler { mean, scale }
-    }
-
-    pub fn transform(&self, x: &mut DMatrix<f64>) {
-        for (j, mut c) in x.column_iter_mut().enumerate() {
-            c.apply(|v| *v = (*v - self.mean[j]) / self.scale[j]);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scaler::Scaler;
 
     #[test]
     fn pendulum_transitions_follow_the_physics() {
@@ -172,9 +145,19 @@ mod tests {
         let [a, b, c] = split(&data, [0.5, 0.2], 0);
         assert_eq!((a.rows(), b.rows(), c.rows()), (150, 60, 90));
         let mut scaled = a.x.clone();
-        InputScaler::fit(&a.x).transform(&mut scaled);
+        Scaler::fit(&a.x).transform(&mut scaled);
         for col in scaled.column_iter() {
             assert!(col.mean().abs() < 1e-9);
+        }
+        let mut y = a.y.clone();
+        let targets = Scaler::fit_rows(&a.y, 4);
+        targets.transform_rows(&mut y);
+        for j in 0..4 {
+            let column: Vec<f64> = y.iter().skip(j).step_by(4).copied().collect();
+            let mean = column.iter().sum::<f64>() / column.len() as f64;
+            let var = column.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / column.len() as f64;
+            assert!(mean.abs() < 1e-9 && (var - 1.0).abs() < 1e-9);
+            assert!((targets.restore(j, y[j]) - a.y[j]).abs() < 1e-12);
         }
         assert!(collect("Nope-v0", 10, 0).unwrap_err().contains("Nope-v0"));
     }

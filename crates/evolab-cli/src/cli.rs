@@ -440,7 +440,7 @@ pub struct StudyExportArgs {
 
 #[derive(Subcommand)]
 pub enum BilevelCommand {
-    /// Run an experiment from a file or a preset (so far: the theory check)
+    /// Run an experiment from a file or a preset: theory, linear, classification, dynamics-pendulum, dynamics-cartpole
     Run(BilevelRunArgs),
     /// Print a finished run's summary
     Show {

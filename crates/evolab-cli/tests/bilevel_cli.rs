@@ -148,6 +148,7 @@ fn a_small_linear_experiment_reports_convergence() {
     assert_eq!(csv.lines().count(), 1 + 2 * 4, "seeds × methods");
     for f in [
         "curves.csv",
+        "linear.parquet",
         "validation_nll.png",
         "sigma_error.png",
         "mean_error.png",
@@ -192,6 +193,8 @@ fn a_small_dynamics_experiment_trains_plans_and_stores_its_tables() {
     assert_eq!(csv.lines().count(), 1 + 3, "one row per method");
     for f in [
         "curves.csv",
+        "dynamics.parquet",
+        "curves.parquet",
         "returns.png",
         "curves_rmse.png",
         "curves_nll.png",

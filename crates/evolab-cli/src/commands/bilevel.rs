@@ -9,12 +9,12 @@ use evolab_bilevel::classification_sweep::{run_dataset, ClassificationConfig, Cl
 use evolab_bilevel::dataset::sklearn_dataset;
 use evolab_bilevel::experiment::Experiment;
 use evolab_bilevel::theory::{run, EstimatorName, InnerRow, TheoryConfig, TheoryReport};
-use evolab_core::export::ExportFormat;
-use evolab_core::table::{write_table, Table, Values};
+use evolab_core::table::{Table, Values};
 use evolab_plot::{save, Figure, ScatterFit, ScatterGroup};
 use evolab_plot::{BarGroup, BarValue, Bars};
 use evolab_rl::experiment::mean_ci95;
 
+use super::bilevel_report::{distinct, write_tables_as};
 use crate::cli::BilevelRunArgs;
 use crate::workspace::{check_folder_name, timestamped_name, Workspace};
 
@@ -172,7 +172,7 @@ fn classification(
             "best_epoch",
             Values::Int(rows.iter().map(|r| Some(r.best_epoch as i64)).collect()),
         );
-    write_table(&table, ExportFormat::Csv, &dir.join("classification.csv"))?;
+    write_tables_as(&table, dir, "classification")?;
     print_classification(config, &rows);
     classification_figure(config, &rows, dir)
 }
@@ -208,13 +208,7 @@ fn print_classification(config: &ClassificationConfig, rows: &[ClassificationRow
 }
 
 fn methods(rows: &[ClassificationRow]) -> Vec<String> {
-    let mut methods: Vec<String> = Vec::new();
-    for r in rows {
-        if !methods.contains(&r.method) {
-            methods.push(r.method.clone());
-        }
-    }
-    methods
+    distinct(rows.iter().map(|r| &r.method))
 }
 
 fn classification_figure(
@@ -411,7 +405,7 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
             "theory_variance",
             Values::Float(rows.iter().map(|(r, _)| Some(r.theory_variance)).collect()),
         );
-    write_table(&inner, ExportFormat::Csv, &dir.join("inner.csv"))?;
+    write_tables_as(&inner, dir, "inner")?;
     let outer_rows: Vec<(&evolab_bilevel::theory::OuterRow, usize)> = report
         .outer
         .iter()
@@ -462,7 +456,7 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
                     .collect(),
             ),
         );
-    write_table(&outer, ExportFormat::Csv, &dir.join("outer.csv"))?;
+    write_tables_as(&outer, dir, "outer")?;
     let entries: Vec<(&evolab_bilevel::theory::OuterRow, usize)> = report
         .outer
         .iter()
@@ -524,7 +518,7 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
                     .collect(),
             ),
         );
-    write_table(&full, ExportFormat::Csv, &dir.join("outer_full.csv"))?;
+    write_tables_as(&full, dir, "outer_full")?;
     Ok(())
 }
 

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use evolab_bilevel::dynamics::{run, DynamicsConfig, DynamicsReport, DynamicsRow, Progress};
-use evolab_core::export::ExportFormat;
-use evolab_core::table::{write_table, Table, Values};
-use evolab_plot::{save, BandSeries, BarGroup, BarValue, Bars, Figure, LineBands};
+use evolab_core::table::{Table, Values};
+
+use super::bilevel_report::{ci_band, ci_cell, distinct, write_tables_as};
+use evolab_plot::{save, BarGroup, BarValue, Bars, Figure, LineBands};
 use evolab_rl::experiment::mean_ci95;
 
 pub fn dynamics(config: &DynamicsConfig, dir: &Path) -> anyhow::Result<()> {
@@ -45,13 +46,7 @@ pub fn dynamics(config: &DynamicsConfig, dir: &Path) -> anyhow::Result<()> {
 
 /// The labels of the methods in report order.
 fn labels(report: &DynamicsReport) -> Vec<String> {
-    let mut labels: Vec<String> = Vec::new();
-    for r in &report.rows {
-        if !labels.contains(&r.label) {
-            labels.push(r.label.clone());
-        }
-    }
-    labels
+    distinct(report.rows.iter().map(|r| &r.label))
 }
 
 /// Mean return per seed of one method (the unit the CI is over).
@@ -62,13 +57,6 @@ fn seed_returns(rows: &[&DynamicsRow]) -> Vec<f64> {
         .collect()
 }
 
-fn cell(values: &[f64], digits: usize) -> String {
-    match mean_ci95(values) {
-        Some((m, h)) => format!("{m:.digits$} ± {h:.digits$}"),
-        None => "-".into(),
-    }
-}
-
 pub fn print_summary(config: &DynamicsConfig, report: &DynamicsReport) {
     let traces: Vec<f64> = report.covariances.iter().map(|c| c.trace).collect();
     println!(
@@ -77,7 +65,7 @@ pub fn print_summary(config: &DynamicsConfig, report: &DynamicsReport) {
         config.transitions,
         config.seeds.len(),
         config.covariance_estimate,
-        cell(&traces, 5)
+        ci_cell(&traces, 5)
     );
     println!(
         "test metrics and planner return, mean ± 95% CI over seeds ({} episodes of at most {} steps per model):",
@@ -95,9 +83,9 @@ pub fn print_summary(config: &DynamicsConfig, report: &DynamicsReport) {
         println!(
             "{:<52} {:>20} {:>20} {:>22} {:>6}",
             label,
-            cell(&rmse, 4),
-            cell(&nll, 3),
-            cell(&seed_returns(&rows), 1),
+            ci_cell(&rmse, 4),
+            ci_cell(&nll, 3),
+            ci_cell(&seed_returns(&rows), 1),
             rows.len() - ok.len()
         );
     }
@@ -112,7 +100,7 @@ pub fn print_summary(config: &DynamicsConfig, report: &DynamicsReport) {
         "random actions",
         "",
         "",
-        cell(&random, 1)
+        ci_cell(&random, 1)
     );
 }
 
@@ -171,7 +159,7 @@ fn write_tables(report: &DynamicsReport, dir: &Path) -> anyhow::Result<()> {
             "error",
             Values::Text(rows.iter().map(|r| r.error.clone()).collect()),
         );
-    write_table(&runs, ExportFormat::Csv, &dir.join("dynamics.csv"))?;
+    write_tables_as(&runs, dir, "dynamics")?;
     let points: Vec<(&DynamicsRow, &evolab_bilevel::regression::CurvePoint)> = rows
         .iter()
         .flat_map(|r| r.curve.iter().map(move |c| (r, c)))
@@ -215,7 +203,7 @@ fn write_tables(report: &DynamicsReport, dir: &Path) -> anyhow::Result<()> {
                     .collect(),
             ),
         );
-    write_table(&curves, ExportFormat::Csv, &dir.join("curves.csv"))?;
+    write_tables_as(&curves, dir, "curves")?;
     Ok(())
 }
 
@@ -275,20 +263,11 @@ fn figures(config: &DynamicsConfig, report: &DynamicsReport, dir: &Path) -> anyh
                 .collect();
             let Some(first) = rows.first() else { continue };
             let x: Vec<f64> = first.curve.iter().map(|c| c.update as f64).collect();
-            let (mut mean, mut low, mut high) = (Vec::new(), Vec::new(), Vec::new());
-            for k in 0..x.len() {
-                let v: Vec<f64> = rows
-                    .iter()
-                    .filter_map(|r| r.curve.get(k))
-                    .map(pick)
-                    .filter(|v| v.is_finite())
-                    .collect();
-                let (m, h) = mean_ci95(&v).unwrap_or((f64::NAN, 0.0));
-                mean.push(m);
-                low.push(m - h);
-                high.push(m + h);
-            }
-            chart = chart.series(BandSeries::new(l.clone(), x, mean).band(low, high));
+            let runs: Vec<Vec<f64>> = rows
+                .iter()
+                .map(|r| r.curve.iter().map(pick).collect())
+                .collect();
+            chart = chart.series(ci_band(l.clone(), x, &runs));
         }
         save(&chart, &dir.join(file)).with_context(|| format!("drawing {file}"))?;
     }

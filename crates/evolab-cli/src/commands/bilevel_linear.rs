@@ -5,10 +5,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use evolab_bilevel::linear::{run, LinearConfig, LinearPoint, LinearRow};
-use evolab_core::export::ExportFormat;
-use evolab_core::table::{write_table, Table, Values};
-use evolab_plot::{save, BandSeries, Figure, LineBands};
-use evolab_rl::experiment::mean_ci95;
+use evolab_core::table::{Table, Values};
+
+use super::bilevel_report::{ci_band, ci_cell, distinct, write_tables_as};
+use evolab_plot::{save, Figure, LineBands};
 
 /// How close (in nats per dimension) a run must come to NLL training's final validation
 /// NLL to count as having reached it.
@@ -40,20 +40,7 @@ pub fn linear(config: &LinearConfig, dir: &Path) -> anyhow::Result<()> {
 }
 
 fn labels(rows: &[LinearRow]) -> Vec<String> {
-    let mut labels: Vec<String> = Vec::new();
-    for r in rows {
-        if !labels.contains(&r.label) {
-            labels.push(r.label.clone());
-        }
-    }
-    labels
-}
-
-fn cell(values: &[f64], digits: usize) -> String {
-    match mean_ci95(values) {
-        Some((m, h)) => format!("{m:.digits$} ± {h:.digits$}"),
-        None => "-".into(),
-    }
+    distinct(rows.iter().map(|r| &r.label))
 }
 
 /// The first update at which `row` comes within [`REACHED_WITHIN`] of `target`.
@@ -102,10 +89,10 @@ pub fn print_summary(config: &LinearConfig, rows: &[LinearRow]) {
         println!(
             "{:<34} {:>18} {:>18} {:>18} {:>14} ({}/{})",
             label,
-            cell(&test, 3),
-            cell(&mean_error, 4),
-            cell(&sigma_error, 4),
-            cell(&speed, 1),
+            ci_cell(&test, 3),
+            ci_cell(&mean_error, 4),
+            ci_cell(&sigma_error, 4),
+            ci_cell(&speed, 1),
             speed.len(),
             group.len()
         );
@@ -142,7 +129,7 @@ fn write_tables(rows: &[LinearRow], dir: &Path) -> anyhow::Result<()> {
             "error",
             Values::Text(rows.iter().map(|r| r.error.clone()).collect()),
         );
-    write_table(&runs, ExportFormat::Csv, &dir.join("linear.csv"))?;
+    write_tables_as(&runs, dir, "linear")?;
     let points: Vec<(&LinearRow, &LinearPoint)> = rows
         .iter()
         .flat_map(|r| r.curve.iter().map(move |p| (r, p)))
@@ -172,7 +159,7 @@ fn write_tables(rows: &[LinearRow], dir: &Path) -> anyhow::Result<()> {
             "sigma_error",
             Values::Float(points.iter().map(|(_, p)| Some(p.sigma_error)).collect()),
         );
-    write_table(&curves, ExportFormat::Csv, &dir.join("curves.csv"))?;
+    write_tables_as(&curves, dir, "curves")?;
     Ok(())
 }
 
@@ -200,20 +187,11 @@ fn figures(rows: &[LinearRow], dir: &Path) -> anyhow::Result<()> {
                 .collect();
             let Some(first) = group.first() else { continue };
             let x: Vec<f64> = first.curve.iter().map(|p| p.update as f64).collect();
-            let (mut mean, mut low, mut high) = (Vec::new(), Vec::new(), Vec::new());
-            for k in 0..x.len() {
-                let v: Vec<f64> = group
-                    .iter()
-                    .filter_map(|r| r.curve.get(k))
-                    .map(pick)
-                    .filter(|v| v.is_finite())
-                    .collect();
-                let (m, h) = mean_ci95(&v).unwrap_or((f64::NAN, 0.0));
-                mean.push(m);
-                low.push(m - h);
-                high.push(m + h);
-            }
-            chart = chart.series(BandSeries::new(label, x, mean).band(low, high));
+            let runs: Vec<Vec<f64>> = group
+                .iter()
+                .map(|r| r.curve.iter().map(pick).collect())
+                .collect();
+            chart = chart.series(ci_band(label, x, &runs));
         }
         save(&chart, &dir.join(file)).with_context(|| format!("drawing {file}"))?;
     }

@@ -4,6 +4,7 @@ mod bench_reservoir;
 mod bilevel;
 mod bilevel_dynamics;
 mod bilevel_linear;
+mod bilevel_report;
 mod data;
 mod env;
 mod export;
