@@ -22,8 +22,6 @@ use crate::gaussian::standard_normal;
 use crate::gaussian_model::{GaussianModel, ModelConfig};
 use crate::parallel::{map_parallel, resolve_workers};
 use crate::planner::{episode_return, LearnedDynamics, PlannerConfig, Task};
-#[cfg(test)]
-use crate::regression::Checkpoint;
 use crate::regression::{train, CurvePoint, Split, TrainSettings};
 use crate::regression_loss::{Objective, PolicyGradient, Transform};
 use crate::reward::Mahalanobis;
@@ -78,6 +76,8 @@ pub struct DynamicsConfig {
     pub estimator: EstimatorName,
     /// Per-dimension log-probability clamp of REINFORCE samples (the original's 10).
     pub log_prob_clamp: Option<f64>,
+    /// Policy gradient on r̃ = exp(γ·R_U) instead of R_U (the original's RBF option).
+    pub rbf_gamma: Option<f64>,
     pub model: ModelConfig,
     pub training: TrainSettings,
     pub planner: PlannerConfig,
@@ -105,6 +105,7 @@ impl Default for DynamicsConfig {
             group: 5,
             estimator: EstimatorName::None,
             log_prob_clamp: Some(10.0),
+            rbf_gamma: None,
             model: ModelConfig::default(),
             training: TrainSettings {
                 updates: 300,
@@ -150,6 +151,11 @@ impl DynamicsConfig {
         }
         if self.group < 2 && self.estimator == EstimatorName::LeaveOneOut {
             return Err("the leave-one-out baseline needs group ≥ 2".into());
+        }
+        if let Some(g) = self.rbf_gamma {
+            if !(g.is_finite() && g > 0.0) {
+                return Err(format!("rbf_gamma must be positive, got {g}"));
+            }
         }
         if self.group == 0 || self.jitter.is_nan() || self.jitter < 0.0 {
             return Err("group must be at least 1 and jitter non-negative".into());
@@ -434,7 +440,9 @@ fn objective(
                 entropy_weight: lambda,
                 group: config.group,
                 estimator: config.estimator.estimator(),
-                transform: Transform::None,
+                transform: config
+                    .rbf_gamma
+                    .map_or(Transform::None, |gamma| Transform::Rbf { gamma }),
                 log_prob_clamp: config.log_prob_clamp,
             })
         }
@@ -507,6 +515,7 @@ fn run_method(config: &DynamicsConfig, data: &SeedData, method: Method) -> Dynam
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::regression::Checkpoint;
 
     fn small(env: &str) -> DynamicsConfig {
         DynamicsConfig {
@@ -570,6 +579,28 @@ mod tests {
     }
 
     #[test]
+    fn the_marginal_covariance_is_the_labelled_legacy_option() {
+        let config = DynamicsConfig {
+            covariance_estimate: CovarianceEstimate::Marginal,
+            ..small("Pendulum-v1")
+        };
+        let data = prepare(&config, 0).unwrap();
+        // Standardised targets: the marginal covariance has a unit diagonal.
+        for i in 0..3 {
+            assert!((data.sigma[(i, i)] - 1.0).abs() < 0.01, "{}", data.sigma);
+        }
+        let full = Method::PolicyGradient {
+            lambda: 1.0,
+            reward: RewardChoice::Full,
+        };
+        assert!(full
+            .label(CovarianceEstimate::Marginal)
+            .contains("marginal, legacy"));
+        let residual = prepare(&small("Pendulum-v1"), 0).unwrap();
+        assert!(residual.sigma.trace() < 0.05 * data.sigma.trace());
+    }
+
+    #[test]
     fn bad_configurations_are_refused_with_the_reason() {
         let bad = |c: DynamicsConfig| c.check().unwrap_err();
         assert!(bad(small("Acrobot-v1")).contains("Pendulum-v1 or CartPole-v1"));
@@ -583,6 +614,11 @@ mod tests {
             ..small("CartPole-v1")
         })
         .contains("λ"));
+        assert!(bad(DynamicsConfig {
+            rbf_gamma: Some(-1.0),
+            ..small("CartPole-v1")
+        })
+        .contains("rbf_gamma"));
         assert!(bad(DynamicsConfig {
             residual_folds: 1,
             ..small("CartPole-v1")

@@ -333,6 +333,11 @@ fn plan(
             .collect();
         proposal.refit(&elites);
     }
+    if best.1.is_empty() {
+        // Every imagined return was NaN (a model that diverges in imagination): act on
+        // the last sample rather than not at all.
+        best.1 = sequences[..slot].to_vec();
+    }
     best.1
 }
 

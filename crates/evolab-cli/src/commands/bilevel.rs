@@ -14,7 +14,7 @@ use evolab_plot::{save, Figure, ScatterFit, ScatterGroup};
 use evolab_plot::{BarGroup, BarValue, Bars};
 use evolab_rl::experiment::mean_ci95;
 
-use super::bilevel_report::{distinct, write_tables_as};
+use super::bilevel_report::{ci_cell, distinct, write_tables_as};
 use crate::cli::BilevelRunArgs;
 use crate::workspace::{check_folder_name, timestamped_name, Workspace};
 
@@ -283,11 +283,11 @@ pub fn show(ws: &Workspace, name: &str) -> anyhow::Result<()> {
 /// estimator, λ and u; then the outer solver's error.
 fn print_summary(config: &TheoryConfig, report: &TheoryReport) {
     println!(
-        "learned variance / λ/(2u) (1 is the theory), mean ± 95% CI over seeds and dimensions:"
+        "learned variance / λ/(2u) (1 is the theory) and ‖m − ȳ‖ (0 is the theory), mean ± 95% CI over seeds (and dimensions):"
     );
     println!(
-        "{:<42} {:>6} {:>6} {:>4} {:>18}",
-        "estimator", "λ", "u", "G", "ratio"
+        "{:<42} {:>6} {:>6} {:>4} {:>18} {:>18}",
+        "estimator", "λ", "u", "G", "variance ratio", "‖m − ȳ‖"
     );
     for &name in &config.estimators {
         for (&lambda, &u, &group) in config.lambdas.iter().flat_map(|l| {
@@ -296,30 +296,32 @@ fn print_summary(config: &TheoryConfig, report: &TheoryReport) {
                 .iter()
                 .flat_map(move |u| config.groups.iter().map(move |g| (l, u, g)))
         }) {
-            {
-                let ratios: Vec<f64> = report
-                    .inner
-                    .iter()
-                    .filter(|r| {
-                        r.estimator == name && r.lambda == lambda && r.u == u && r.group == group
-                    })
-                    .flat_map(|r: &InnerRow| {
-                        r.learned_variance
-                            .iter()
-                            .map(move |v| v / r.theory_variance)
-                    })
-                    .collect();
-                if let Some((m, h)) = mean_ci95(&ratios) {
-                    println!(
-                        "{:<42} {:>6} {:>6} {:>4} {:>10.3} ± {:<6.3}",
-                        name.label(),
-                        lambda,
-                        u,
-                        group,
-                        m,
-                        h
-                    );
-                }
+            let rows: Vec<&InnerRow> = report
+                .inner
+                .iter()
+                .filter(|r| {
+                    r.estimator == name && r.lambda == lambda && r.u == u && r.group == group
+                })
+                .collect();
+            let ratios: Vec<f64> = rows
+                .iter()
+                .flat_map(|r| {
+                    r.learned_variance
+                        .iter()
+                        .map(move |v| v / r.theory_variance)
+                })
+                .collect();
+            let mean_errors: Vec<f64> = rows.iter().map(|r| r.mean_error).collect();
+            if !rows.is_empty() {
+                println!(
+                    "{:<42} {:>6} {:>6} {:>4} {:>18} {:>18}",
+                    name.label(),
+                    lambda,
+                    u,
+                    group,
+                    ci_cell(&ratios, 3),
+                    ci_cell(&mean_errors, 4)
+                );
             }
         }
     }
@@ -404,6 +406,10 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
         .column(
             "theory_variance",
             Values::Float(rows.iter().map(|(r, _)| Some(r.theory_variance)).collect()),
+        )
+        .column(
+            "mean_error",
+            Values::Float(rows.iter().map(|(r, _)| Some(r.mean_error)).collect()),
         );
     write_tables_as(&inner, dir, "inner")?;
     let outer_rows: Vec<(&evolab_bilevel::theory::OuterRow, usize)> = report

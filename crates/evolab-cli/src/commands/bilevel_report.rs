@@ -30,7 +30,7 @@ pub fn distinct<'a>(labels: impl IntoIterator<Item = &'a String>) -> Vec<String>
     out
 }
 
-/// "mean ± half-width of the 95% CI", or "-" with fewer than two values.
+/// "mean ± half-width of the 95% CI" (± 0 for one value), or "-" for none.
 pub fn ci_cell(values: &[f64], digits: usize) -> String {
     match mean_ci95(values) {
         Some((m, h)) => format!("{m:.digits$} ± {h:.digits$}"),
