@@ -26,6 +26,6 @@ timed "evolab classification sweep" "$evolab" --home "$home" bilevel run --prese
 timed "pytorch classification sweep" "$venv/bin/python" "$root/bench/bilevel_torch.py" "$data"
 sed 's/^outer_steps = .*/outer_steps = 1/; s/^inner_steps = .*/inner_steps = 1/' \
   "$root/presets/bilevel-theory.toml" > "$home/theory-inner.toml"
-timed "evolab theory inner sweep" "$evolab" --home "$home" bilevel run "$home/theory-inner.toml" --name ti 2>/dev/null | grep -c 'reinforce\|pathwise'
+timed "evolab theory inner sweep" "$evolab" --home "$home" bilevel run "$home/theory-inner.toml" --name ti 2>/dev/null | tail -1
 timed "pytorch theory inner sweep" "$venv/bin/python" "$root/bench/bilevel_theory_torch.py"
 timed "evolab theory preset" "$evolab" --home "$home" bilevel run --preset theory --name t 2>/dev/null | tail -1
