@@ -128,21 +128,31 @@ fn hypergradient(
     })
 }
 
-/// Learns diag U on `train` (the inner data) for the likelihood of `validation`.
-pub fn learn_diagonal_reward(
+/// The dimension of the targets and the mean of the training ones (the inner optimum's
+/// mean), after checking that both sets hold vectors of one dimension.
+pub(crate) fn target_mean(
     train: &[Vec<f64>],
     validation: &[Vec<f64>],
-    s: &OuterSettings,
-) -> Result<OuterTrace, String> {
+) -> Result<(usize, Vec<f64>), String> {
     let n = train.first().map_or(0, Vec::len);
     if n == 0 || validation.is_empty() || train.iter().chain(validation).any(|y| y.len() != n) {
         return Err(
             "training and validation targets must be non-empty vectors of one dimension".into(),
         );
     }
-    let mean_target: Vec<f64> = (0..n)
+    let mean = (0..n)
         .map(|i| train.iter().map(|y| y[i]).sum::<f64>() / train.len() as f64)
         .collect();
+    Ok((n, mean))
+}
+
+/// Learns diag U on `train` (the inner data) for the likelihood of `validation`.
+pub fn learn_diagonal_reward(
+    train: &[Vec<f64>],
+    validation: &[Vec<f64>],
+    s: &OuterSettings,
+) -> Result<OuterTrace, String> {
+    let (n, mean_target) = target_mean(train, validation)?;
     let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
     let mut policy = DiagGaussian {
         mean: vec![0.0; n],

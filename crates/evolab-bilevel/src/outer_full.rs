@@ -16,7 +16,7 @@ use crate::factored_gaussian::{self as fg, Covariance};
 use crate::gaussian_model::{GaussianModel, ModelConfig};
 use crate::mlp::Activation;
 use crate::optim::{clip_grad_norm, Adam};
-use crate::outer::{implicit_hypergradient, OuterSettings};
+use crate::outer::{implicit_hypergradient, target_mean, OuterSettings};
 use crate::regression_loss::{loss_and_gradient, Objective, PolicyGradient, Transform};
 use crate::reward::Mahalanobis;
 
@@ -105,15 +105,7 @@ pub fn learn_full_reward(
     validation: &[Vec<f64>],
     s: &OuterSettings,
 ) -> Result<FullOuterTrace, String> {
-    let n = train.first().map_or(0, Vec::len);
-    if n == 0 || validation.is_empty() || train.iter().chain(validation).any(|y| y.len() != n) {
-        return Err(
-            "training and validation targets must be non-empty vectors of one dimension".into(),
-        );
-    }
-    let mean_target: Vec<f64> = (0..n)
-        .map(|i| train.iter().map(|y| y[i]).sum::<f64>() / train.len() as f64)
-        .collect();
+    let (n, mean_target) = target_mean(train, validation)?;
     let config = ModelConfig {
         hidden: vec![],
         activation: Activation::Relu,
