@@ -30,6 +30,7 @@ pub mod nullable;
 pub mod optim;
 pub mod outer;
 pub mod outer_full;
+pub mod outer_scalar;
 pub mod parallel;
 pub mod planner;
 pub mod regression;

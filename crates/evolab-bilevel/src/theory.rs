@@ -13,6 +13,7 @@ use crate::baseline::Baseline;
 use crate::gaussian::standard_normal;
 use crate::outer::{learn_diagonal_reward, OuterSettings};
 use crate::outer_full::learn_full_reward;
+use crate::outer_scalar::golden_section_u;
 use crate::reinforce::Estimator;
 use crate::reward::Mahalanobis;
 use crate::single_point::{train, Training};
@@ -41,6 +42,11 @@ pub struct TheoryConfig {
     pub outer_steps: usize,
     pub inner_steps: usize,
     pub outer_learning_rate: f64,
+    /// The golden-section search on a scalar u = U/I: its bracket, narrowings and inner
+    /// steps per evaluation.
+    pub golden_bracket: (f64, f64),
+    pub golden_iterations: usize,
+    pub golden_inner_steps: usize,
 }
 
 impl Default for TheoryConfig {
@@ -66,6 +72,9 @@ impl Default for TheoryConfig {
             outer_steps: 300,
             inner_steps: 30,
             outer_learning_rate: 0.05,
+            golden_bracket: (0.01, 100.0),
+            golden_iterations: 20,
+            golden_inner_steps: 1000,
         }
     }
 }
@@ -133,6 +142,14 @@ pub struct OuterRow {
     pub full_learned_u: Vec<f64>,
     pub full_closed_form_u: Vec<f64>,
     pub full_relative_error: f64,
+    /// The golden-section search's u against u* = λn/(2 tr Σ̂) (absent from reports stored
+    /// before it was run).
+    #[serde(default)]
+    pub scalar_u: f64,
+    #[serde(default)]
+    pub scalar_closed_form_u: f64,
+    #[serde(default)]
+    pub scalar_relative_error: f64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -191,6 +208,15 @@ impl TheoryConfig {
             if v == 0 {
                 return Err(format!("theory.{name} is 0; it must be at least 1"));
             }
+        }
+        let (lo, hi) = self.golden_bracket;
+        if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+            return Err(format!(
+                "theory.golden_bracket must satisfy 0 < low < high, got ({lo}, {hi})"
+            ));
+        }
+        if self.golden_inner_steps < 2 {
+            return Err("theory.golden_inner_steps must be at least 2".into());
         }
         if self.train_targets < 2 {
             return Err("theory.train_targets must be at least 2".into());
@@ -292,6 +318,26 @@ pub fn run(
         };
         let trace = learn_diagonal_reward(&train_set, &validation, &settings)?;
         let full = learn_full_reward(&train_set, &validation, &settings)?;
+        let golden = golden_section_u(
+            &train_set,
+            &validation,
+            config.golden_bracket,
+            &OuterSettings {
+                inner_steps: config.golden_inner_steps,
+                outer_steps: config.golden_iterations,
+                ..settings.clone()
+            },
+        )?;
+        let golden_trace: f64 = (0..dim)
+            .map(|i| {
+                validation
+                    .iter()
+                    .map(|y| (y[i] - golden.mean[i]).powi(2))
+                    .sum::<f64>()
+                    / validation.len() as f64
+            })
+            .sum();
+        let scalar_closed_form_u = lambda * dim as f64 / (2.0 * golden_trace);
         let tail = &trace.u_diagonal[trace.u_diagonal.len() - (config.outer_steps / 6).max(1)..];
         let learned: Vec<f64> = (0..dim)
             .map(|i| tail.iter().map(|u| u[i]).sum::<f64>() / tail.len() as f64)
@@ -336,6 +382,9 @@ pub fn run(
             full_relative_error: relative(&full_learned, &full_closed),
             full_learned_u: full_learned,
             full_closed_form_u: full_closed,
+            scalar_relative_error: (golden.u - scalar_closed_form_u).abs() / scalar_closed_form_u,
+            scalar_u: golden.u,
+            scalar_closed_form_u,
         });
     }
     Ok(report)
@@ -375,6 +424,7 @@ mod tests {
         assert!(report.outer[0].relative_error < 0.1, "{:?}", report.outer);
         let full = &report.outer[0];
         assert!(full.full_relative_error < 0.1, "{full:?}");
+        assert!(full.scalar_relative_error < 0.1, "{full:?}");
         assert!(
             full.full_closed_form_u[1].abs() > 0.3 * full.full_closed_form_u[0].abs(),
             "correlated targets have a U* with a large off-diagonal: {full:?}"

@@ -27,8 +27,12 @@ fn the_theory_preset_recovers_the_closed_form_reward() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    for solver in ["diagonal U", "full U"] {
-        let prefix = format!("{solver}: relative error ‖U_learned − U*‖_F / ‖U*‖_F: ");
+    for (solver, measure) in [
+        ("diagonal U", "‖U_learned − U*‖_F / ‖U*‖_F"),
+        ("full U", "‖U_learned − U*‖_F / ‖U*‖_F"),
+        ("scalar u", "|u − u*| / u*"),
+    ] {
+        let prefix = format!("{solver}: relative error {measure}: ");
         let error: f64 = text
             .lines()
             .find_map(|l| l.strip_prefix(prefix.as_str()))
@@ -45,6 +49,7 @@ fn the_theory_preset_recovers_the_closed_form_reward() {
         "inner.csv",
         "outer.csv",
         "outer_full.csv",
+        "outer_scalar.csv",
         "variance.png",
     ] {
         assert!(dir.join(file).exists(), "{file}");

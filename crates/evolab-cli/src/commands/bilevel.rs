@@ -362,6 +362,20 @@ fn print_summary(config: &TheoryConfig, report: &TheoryReport) {
     if let Some((m, h)) = mean_ci95(&errors) {
         println!("full U: relative error ‖U_learned − U*‖_F / ‖U*‖_F: {m:.4} ± {h:.4} (95% CI over seeds)");
     }
+    for r in &report.outer {
+        println!(
+            "  seed {}: golden-section u {:.4}, u* = λn/(2 tr Σ̂) {:.4}, relative error {:.4}",
+            r.seed, r.scalar_u, r.scalar_closed_form_u, r.scalar_relative_error
+        );
+    }
+    let errors: Vec<f64> = report
+        .outer
+        .iter()
+        .map(|r| r.scalar_relative_error)
+        .collect();
+    if let Some((m, h)) = mean_ci95(&errors) {
+        println!("scalar u: relative error |u − u*| / u*: {m:.4} ± {h:.4} (95% CI over seeds)");
+    }
 }
 
 fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<()> {
@@ -525,6 +539,34 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
             ),
         );
     write_tables_as(&full, dir, "outer_full")?;
+    let outer = &report.outer;
+    let scalar = Table::default()
+        .column(
+            "seed",
+            Values::Int(outer.iter().map(|r| Some(r.seed as i64)).collect()),
+        )
+        .column(
+            "lambda",
+            Values::Float(outer.iter().map(|r| Some(r.lambda)).collect()),
+        )
+        .column(
+            "golden_section_u",
+            Values::Float(outer.iter().map(|r| Some(r.scalar_u)).collect()),
+        )
+        .column(
+            "closed_form_u",
+            Values::Float(outer.iter().map(|r| Some(r.scalar_closed_form_u)).collect()),
+        )
+        .column(
+            "relative_error",
+            Values::Float(
+                outer
+                    .iter()
+                    .map(|r| Some(r.scalar_relative_error))
+                    .collect(),
+            ),
+        );
+    write_tables_as(&scalar, dir, "outer_scalar")?;
     Ok(())
 }
 
