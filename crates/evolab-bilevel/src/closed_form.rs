@@ -33,6 +33,22 @@ pub fn covariance(rows: &[Vec<f64>]) -> Result<DMatrix<f64>, String> {
     Ok(c)
 }
 
+/// The second moment of `rows` around `centre` (divisor N): the covariance a Gaussian
+/// centred there must have to maximise the rows' likelihood, so the outer objective's own
+/// optimum is U* = (λ/2)·spread⁻¹ around the policy's mean.
+pub fn spread_around(rows: &[Vec<f64>], centre: &[f64]) -> DMatrix<f64> {
+    let n = centre.len();
+    let mut s = DMatrix::zeros(n, n);
+    for y in rows {
+        for i in 0..n {
+            for j in 0..n {
+                s[(i, j)] += (y[i] - centre[i]) * (y[j] - centre[j]) / rows.len() as f64;
+            }
+        }
+    }
+    s
+}
+
 /// U* = (λ/2)·(Σ + εI)⁻¹, with its condition number. The jitter ε is the caller's (and is
 /// recorded by it); a covariance that is singular even with it is an error.
 pub fn optimal_full(

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::closed_form::{covariance, optimal_full};
 use crate::gaussian::standard_normal;
 use crate::gaussian_model::{GaussianModel, ModelConfig};
-use crate::parallel::{map_parallel, resolve_workers};
+use crate::parallel::map_parallel;
 use crate::planner::{episode_return, LearnedDynamics, PlannerConfig, Task};
 use crate::regression::{train, CurvePoint, Split, TrainSettings};
 use crate::regression_loss::{Objective, PolicyGradient, Transform};
@@ -28,6 +28,8 @@ use crate::reward::Mahalanobis;
 use crate::scaler::Scaler;
 use crate::theory::EstimatorName;
 use crate::transitions::{collect, split};
+use evolab_rl::env::{make, ActionSpace};
+use evolab_rl::experiment::resolve_workers;
 
 /// Which U a policy-gradient run uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +217,7 @@ struct SeedData {
     inputs: Scaler,
     targets: Scaler,
     sigma: DMatrix<f64>,
+    space: ActionSpace,
 }
 
 /// One trained model's results.
@@ -361,6 +364,7 @@ fn prepare(config: &DynamicsConfig, seed: u64) -> Result<SeedData, String> {
         inputs,
         targets,
         sigma,
+        space: make(&config.env).map_err(|e| e.to_string())?.action_space(),
     })
 }
 
@@ -478,7 +482,7 @@ fn run_method(config: &DynamicsConfig, data: &SeedData, method: Method) -> Dynam
             data.seed,
         )
     });
-    let trained = match trained {
+    let mut trained = match trained {
         Ok(t) => t,
         Err(e) => {
             row.error = Some(e);
@@ -490,15 +494,12 @@ fn run_method(config: &DynamicsConfig, data: &SeedData, method: Method) -> Dynam
     row.test_nll = metrics.nll;
     row.test_variance = metrics.variance;
     row.best_update = trained.best_update;
-    row.curve = trained.curve.clone();
-    let space = evolab_rl::env::make(&config.env)
-        .map(|e| e.action_space())
-        .expect("the environment was checked");
+    row.curve = std::mem::take(&mut trained.curve);
     let dynamics = LearnedDynamics {
         model: &trained.model,
         inputs: &data.inputs,
         targets: &data.targets,
-        space,
+        space: data.space.clone(),
     };
     for s in episode_seeds(data.seed, config.planner.episodes) {
         match episode_return(&config.env, Some(&dynamics), &config.planner, s) {

@@ -1,17 +1,29 @@
 //! The diagonal Gaussian policy N(m, diag σ²) with σ = exp(ℓ), its log-density, entropy,
 //! samples and the derivatives REINFORCE needs.
 
+use nalgebra::{DMatrix, DVector};
 use rand_chacha::ChaCha8Rng;
 
-use rand::RngExt;
+use crate::factored_gaussian::HALF_LOG_2PI;
 
-const HALF_LOG_2PI: f64 = 0.918_938_533_204_672_8;
+/// One N(0, 1) draw: evolab-rl's Box–Muller, shared so both crates draw alike.
+pub use evolab_rl::gaussian::standard_normal;
 
-/// One N(0, 1) draw (Box–Muller).
-pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // in (0, 1]: the logarithm is finite
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+/// `count` draws of y = mean + L·z, z ~ N(0, I): Gaussian targets with covariance LLᵀ.
+pub fn gaussian_targets(
+    count: usize,
+    mean: &[f64],
+    factor: &DMatrix<f64>,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Vec<f64>> {
+    let n = mean.len();
+    (0..count)
+        .map(|_| {
+            let z = DVector::from_iterator(n, (0..n).map(|_| standard_normal(rng)));
+            let y = factor * z;
+            (0..n).map(|i| mean[i] + y[i]).collect()
+        })
+        .collect()
 }
 
 /// A diagonal Gaussian over ℝⁿ, parameterised by its mean and log standard deviations.

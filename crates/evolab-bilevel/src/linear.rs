@@ -14,11 +14,12 @@ use crate::factored_gaussian::Covariance;
 use crate::gaussian::standard_normal;
 use crate::gaussian_model::{GaussianModel, ModelConfig};
 use crate::mlp::Activation;
-use crate::parallel::{map_parallel, resolve_workers};
+use crate::parallel::map_parallel;
 use crate::regression::{train_observed, Checkpoint, Split, TrainSettings};
 use crate::regression_loss::{Objective, PolicyGradient, Transform};
 use crate::reward::Mahalanobis;
 use crate::theory::EstimatorName;
+use evolab_rl::experiment::resolve_workers;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

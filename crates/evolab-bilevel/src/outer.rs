@@ -221,18 +221,17 @@ fn diagonal(values: &[f64]) -> Vec<f64> {
 mod tests {
     use super::*;
     use crate::baseline::Baseline;
-    use crate::gaussian::standard_normal;
+    use crate::closed_form::spread_around;
+    use crate::gaussian::gaussian_targets;
 
     fn data(n: usize, std: [f64; 2], seed: u64) -> Vec<Vec<f64>> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        (0..n)
-            .map(|_| {
-                vec![
-                    1.0 + std[0] * standard_normal(&mut rng),
-                    -2.0 + std[1] * standard_normal(&mut rng),
-                ]
-            })
-            .collect()
+        let factor = DMatrix::from_diagonal(&DVector::from_row_slice(&std));
+        gaussian_targets(
+            n,
+            &[1.0, -2.0],
+            &factor,
+            &mut ChaCha8Rng::seed_from_u64(seed),
+        )
     }
 
     #[test]
@@ -286,12 +285,10 @@ mod tests {
         let trace = learn_diagonal_reward(&train, &validation, &settings).unwrap();
         // U* = (λ/2)·diag(Σ)⁻¹ with Σ the validation data's variance around the policy mean.
         let tail = &trace.u_diagonal[trace.u_diagonal.len() - 50..];
+        let spread = spread_around(&validation, &trace.policy.mean);
         for i in 0..2 {
             let learned = tail.iter().map(|u| u[i]).sum::<f64>() / tail.len() as f64;
-            let m = trace.policy.mean[i];
-            let var = validation.iter().map(|y| (y[i] - m).powi(2)).sum::<f64>()
-                / validation.len() as f64;
-            let closed = lambda / (2.0 * var);
+            let closed = lambda / (2.0 * spread[(i, i)]);
             eprintln!("dimension {i}: learned U {learned:.4}, closed form {closed:.4}");
             assert!(
                 (learned / closed - 1.0).abs() < 0.1,

@@ -180,18 +180,19 @@ pub fn learn_full_reward(
 mod tests {
     use super::*;
     use crate::baseline::Baseline;
-    use crate::gaussian::standard_normal;
+    use crate::closed_form::spread_around;
+    use crate::gaussian::gaussian_targets;
     use crate::reinforce::Estimator;
 
     /// Correlated 2-D targets: Σ = [[0.25, 0.3], [0.3, 1.0]].
     fn data(n: usize, seed: u64) -> Vec<Vec<f64>> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        (0..n)
-            .map(|_| {
-                let (a, b) = (standard_normal(&mut rng), standard_normal(&mut rng));
-                vec![1.0 + 0.5 * a, -2.0 + 0.6 * a + 0.8 * b]
-            })
-            .collect()
+        let factor = DMatrix::from_row_slice(2, 2, &[0.5, 0.0, 0.6, 0.8]);
+        gaussian_targets(
+            n,
+            &[1.0, -2.0],
+            &factor,
+            &mut ChaCha8Rng::seed_from_u64(seed),
+        )
     }
 
     #[test]
@@ -260,12 +261,8 @@ mod tests {
                 .map(|k| tail.iter().map(|u| u[k]).sum::<f64>() / 50.0)
                 .collect::<Vec<_>>(),
         );
-        // U* = (λ/2)Σ⁻¹, Σ the validation data's covariance around the policy mean.
-        let mut sigma = DMatrix::zeros(2, 2);
-        for y in &validation {
-            let d = DVector::from_iterator(2, (0..2).map(|i| y[i] - trace.mean[i]));
-            sigma += &d * d.transpose() / validation.len() as f64;
-        }
+        // U* = (λ/2)Σ⁻¹, Σ the validation data's spread around the policy mean.
+        let sigma = spread_around(&validation, &trace.mean);
         let closed = sigma.try_inverse().unwrap() * (lambda / 2.0);
         let error = (&learned - &closed).norm() / closed.norm();
         eprintln!("learned U {learned}, closed form {closed}, relative error {error:.4}");

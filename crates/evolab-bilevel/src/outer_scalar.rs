@@ -113,21 +113,21 @@ pub fn golden_section_u(
 mod tests {
     use super::*;
     use crate::baseline::Baseline;
-    use crate::gaussian::standard_normal;
+    use crate::closed_form::spread_around;
+    use crate::gaussian::gaussian_targets;
     use crate::reinforce::Estimator;
 
     #[test]
     fn golden_section_finds_the_closed_form_u() {
-        let data = |count: usize, seed: u64| -> Vec<Vec<f64>> {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            (0..count)
-                .map(|_| {
-                    vec![
-                        1.0 + 0.5 * standard_normal(&mut rng),
-                        -2.0 + standard_normal(&mut rng),
-                    ]
-                })
-                .collect()
+        let data = |count: usize, seed: u64| {
+            let factor =
+                nalgebra::DMatrix::from_diagonal(&nalgebra::DVector::from_row_slice(&[0.5, 1.0]));
+            gaussian_targets(
+                count,
+                &[1.0, -2.0],
+                &factor,
+                &mut ChaCha8Rng::seed_from_u64(seed),
+            )
         };
         let (train, validation) = (data(50, 1), data(500, 2));
         let lambda = 0.5;
@@ -143,17 +143,8 @@ mod tests {
             seed: 3,
         };
         let trace = golden_section_u(&train, &validation, (0.01, 100.0), &settings).unwrap();
-        // u* = λn/(2 tr Σ̂), Σ̂ the validation data's covariance around the policy mean.
-        let trace_sigma: f64 = (0..2)
-            .map(|i| {
-                validation
-                    .iter()
-                    .map(|y| (y[i] - trace.mean[i]).powi(2))
-                    .sum::<f64>()
-                    / validation.len() as f64
-            })
-            .sum();
-        let closed = lambda * 2.0 / (2.0 * trace_sigma);
+        // u* = λn/(2 tr Σ̂), Σ̂ the validation data's spread around the policy mean.
+        let closed = lambda * 2.0 / (2.0 * spread_around(&validation, &trace.mean).trace());
         eprintln!("golden section u {:.4}, closed form {closed:.4}", trace.u);
         assert!(
             (trace.u / closed - 1.0).abs() < 0.1,

@@ -4,14 +4,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-/// The worker count `requested` means: 0 is one per available core.
-pub fn resolve_workers(requested: usize) -> usize {
-    match requested {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-}
-
 /// `f` applied to every item on `workers` threads; `on_done(index, result)` runs on the
 /// calling thread as results arrive.
 pub fn map_parallel<T: Sync, R: Send>(

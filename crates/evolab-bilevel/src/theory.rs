@@ -4,13 +4,14 @@
 //! then learn the reward itself with the outer solvers (a diagonal U for a diagonal policy,
 //! a full U for a full-covariance one) and compare it with U* = (λ/2)·Σ̂⁻¹.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::baseline::Baseline;
-use crate::gaussian::standard_normal;
+use crate::closed_form::spread_around;
+use crate::gaussian::gaussian_targets;
 use crate::outer::{learn_diagonal_reward, OuterSettings};
 use crate::outer_full::learn_full_reward;
 use crate::outer_scalar::golden_section_u;
@@ -234,19 +235,12 @@ impl TheoryConfig {
     }
 
     fn targets(&self, count: usize, rng: &mut ChaCha8Rng) -> Result<Vec<Vec<f64>>, String> {
-        let n = self.mean.len();
         let l = self
             .covariance()
             .cholesky()
             .ok_or("the targets' covariance is not positive definite")?
             .l();
-        Ok((0..count)
-            .map(|_| {
-                let z = DVector::from_iterator(n, (0..n).map(|_| standard_normal(rng)));
-                let y = &l * z;
-                (0..n).map(|i| self.mean[i] + y[i]).collect()
-            })
-            .collect())
+        Ok(gaussian_targets(count, &self.mean, &l, rng))
     }
 }
 
@@ -328,29 +322,17 @@ pub fn run(
                 ..settings.clone()
             },
         )?;
-        let golden_trace: f64 = (0..dim)
-            .map(|i| {
-                validation
-                    .iter()
-                    .map(|y| (y[i] - golden.mean[i]).powi(2))
-                    .sum::<f64>()
-                    / validation.len() as f64
-            })
-            .sum();
-        let scalar_closed_form_u = lambda * dim as f64 / (2.0 * golden_trace);
+        // Each closed form is taken from the validation data's spread around that solver's
+        // own policy mean: the outer objective's optimum for it.
+        let scalar_closed_form_u =
+            lambda * dim as f64 / (2.0 * spread_around(&validation, &golden.mean).trace());
         let tail = &trace.u_diagonal[trace.u_diagonal.len() - (config.outer_steps / 6).max(1)..];
         let learned: Vec<f64> = (0..dim)
             .map(|i| tail.iter().map(|u| u[i]).sum::<f64>() / tail.len() as f64)
             .collect();
-        // U* from the validation data's variance around the policy mean: the outer
-        // objective's own optimum.
+        let diagonal_spread = spread_around(&validation, &trace.policy.mean);
         let closed: Vec<f64> = (0..dim)
-            .map(|i| {
-                let m = trace.policy.mean[i];
-                let var = validation.iter().map(|y| (y[i] - m).powi(2)).sum::<f64>()
-                    / validation.len() as f64;
-                lambda / (2.0 * var)
-            })
+            .map(|i| lambda / (2.0 * diagonal_spread[(i, i)]))
             .collect();
         let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
         let relative = |a: &[f64], b: &[f64]| {
@@ -361,12 +343,7 @@ pub fn run(
         let full_learned: Vec<f64> = (0..dim * dim)
             .map(|k| tail.iter().map(|u| u[k]).sum::<f64>() / tail.len() as f64)
             .collect();
-        let mut sigma = DMatrix::zeros(dim, dim);
-        for y in &validation {
-            let d = DVector::from_iterator(dim, (0..dim).map(|i| y[i] - full.mean[i]));
-            sigma += &d * d.transpose() / validation.len() as f64;
-        }
-        let full_closed: Vec<f64> = (sigma
+        let full_closed: Vec<f64> = (spread_around(&validation, &full.mean)
             .try_inverse()
             .ok_or("the validation targets' covariance is singular")?
             * (lambda / 2.0))

@@ -12,21 +12,32 @@ fn evolab(home: &std::path::Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-#[test]
-fn the_theory_preset_recovers_the_closed_form_reward() {
-    let home = tempfile::tempdir().unwrap();
-    let out = evolab(
-        home.path(),
-        &[
-            "bilevel", "run", "--preset", "theory", "--seeds", "0", "--name", "t",
-        ],
-    );
+/// Runs evolab, checks that it succeeded and returns what it printed.
+fn run_ok(home: &std::path::Path, args: &[&str]) -> String {
+    let out = evolab(home, args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn assert_files(dir: &std::path::Path, files: &[&str]) {
+    for f in files {
+        assert!(dir.join(f).exists(), "{f} missing from {}", dir.display());
+    }
+}
+
+#[test]
+fn the_theory_preset_recovers_the_closed_form_reward() {
+    let home = tempfile::tempdir().unwrap();
+    let text = run_ok(
+        home.path(),
+        &[
+            "bilevel", "run", "--preset", "theory", "--seeds", "0", "--name", "t",
+        ],
+    );
     for (solver, measure) in [
         ("diagonal U", "‖U_learned − U*‖_F / ‖U*‖_F"),
         ("full U", "‖U_learned − U*‖_F / ‖U*‖_F"),
@@ -43,17 +54,18 @@ fn the_theory_preset_recovers_the_closed_form_reward() {
     }
     assert!(text.contains("min-shift (original, biased)"));
     let dir = home.path().join("bilevel/t");
-    for file in [
-        "config.toml",
-        "report.json",
-        "inner.csv",
-        "outer.csv",
-        "outer_full.csv",
-        "outer_scalar.csv",
-        "variance.png",
-    ] {
-        assert!(dir.join(file).exists(), "{file}");
-    }
+    assert_files(
+        &dir,
+        &[
+            "config.toml",
+            "report.json",
+            "inner.csv",
+            "outer.csv",
+            "outer_full.csv",
+            "outer_scalar.csv",
+            "variance.png",
+        ],
+    );
     let shown = evolab(home.path(), &["bilevel", "show", "t"]);
     assert!(String::from_utf8_lossy(&shown.stdout).contains("relative error"));
 
@@ -75,7 +87,7 @@ fn the_theory_preset_recovers_the_closed_form_reward() {
 #[test]
 fn the_classification_preset_sweeps_the_four_data_sets() {
     let home = tempfile::tempdir().unwrap();
-    let out = evolab(
+    let text = run_ok(
         home.path(),
         &[
             "bilevel",
@@ -88,12 +100,6 @@ fn the_classification_preset_sweeps_the_four_data_sets() {
             "c",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
     for name in [
         "iris",
         "wine",
@@ -130,16 +136,10 @@ fn a_small_linear_experiment_reports_convergence() {
         "[linear]\nseeds = [0, 1]\nlambdas = [1.0]\nupdates = 300\nlearning_rate = 0.05\n",
     )
     .unwrap();
-    let out = evolab(
+    let text = run_ok(
         home.path(),
         &["bilevel", "run", file.to_str().unwrap(), "--name", "l"],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
     for label in [
         "MSE",
         "NLL",
@@ -151,15 +151,16 @@ fn a_small_linear_experiment_reports_convergence() {
     let dir = home.path().join("bilevel/l");
     let csv = std::fs::read_to_string(dir.join("linear.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 2 * 4, "seeds × methods");
-    for f in [
-        "curves.csv",
-        "linear.parquet",
-        "validation_nll.png",
-        "sigma_error.png",
-        "mean_error.png",
-    ] {
-        assert!(dir.join(f).exists(), "{f}");
-    }
+    assert_files(
+        &dir,
+        &[
+            "curves.csv",
+            "linear.parquet",
+            "validation_nll.png",
+            "sigma_error.png",
+            "mean_error.png",
+        ],
+    );
     let shown = evolab(home.path(), &["bilevel", "show", "l"]);
     assert!(String::from_utf8_lossy(&shown.stdout).contains("updates to NLL's final"));
 }
@@ -175,16 +176,10 @@ fn a_small_dynamics_experiment_trains_plans_and_stores_its_tables() {
          [dynamics.planner]\nepisodes = 1\nmax_steps = 20\nhorizon = 5\npopulation = 20\nelites = 4\niterations = 1\n",
     )
     .unwrap();
-    let out = evolab(
+    let text = run_ok(
         home.path(),
         &["bilevel", "run", file.to_str().unwrap(), "--name", "d"],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
     for label in [
         "MSE",
         "NLL",
@@ -196,16 +191,17 @@ fn a_small_dynamics_experiment_trains_plans_and_stores_its_tables() {
     let dir = home.path().join("bilevel/d");
     let csv = std::fs::read_to_string(dir.join("dynamics.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3, "one row per method");
-    for f in [
-        "curves.csv",
-        "dynamics.parquet",
-        "curves.parquet",
-        "returns.png",
-        "curves_rmse.png",
-        "curves_nll.png",
-    ] {
-        assert!(dir.join(f).exists(), "{f}");
-    }
+    assert_files(
+        &dir,
+        &[
+            "curves.csv",
+            "dynamics.parquet",
+            "curves.parquet",
+            "returns.png",
+            "curves_rmse.png",
+            "curves_nll.png",
+        ],
+    );
     let shown = evolab(home.path(), &["bilevel", "show", "d"]);
     assert!(String::from_utf8_lossy(&shown.stdout).contains("random actions"));
     std::fs::write(&file, "[dynamics]\nenv = \"Acrobot-v1\"\n").unwrap();

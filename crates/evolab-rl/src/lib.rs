@@ -6,7 +6,7 @@
 pub mod cmaes;
 pub mod env;
 pub mod experiment;
-mod gaussian;
+pub mod gaussian;
 pub mod numpy_rng;
 pub mod ppo;
 pub mod reservoir;

@@ -14,7 +14,7 @@ use evolab_plot::{save, Figure, ScatterFit, ScatterGroup};
 use evolab_plot::{BarGroup, BarValue, Bars};
 use evolab_rl::experiment::mean_ci95;
 
-use super::bilevel_report::{ci_cell, distinct, write_tables_as};
+use super::bilevel_report::{ci_cell, distinct, floats, ints, texts, write_tables_as};
 use crate::cli::BilevelRunArgs;
 use crate::workspace::{check_folder_name, timestamped_name, Workspace};
 
@@ -147,31 +147,13 @@ fn classification(
         serde_json::to_string_pretty(&rows)?,
     )?;
     let table = Table::default()
-        .column(
-            "dataset",
-            Values::Text(rows.iter().map(|r| Some(r.dataset.clone())).collect()),
-        )
-        .column(
-            "method",
-            Values::Text(rows.iter().map(|r| Some(r.method.clone())).collect()),
-        )
+        .column("dataset", texts(&rows, |r| r.dataset.clone()))
+        .column("method", texts(&rows, |r| r.method.clone()))
         .column("beta", Values::Float(rows.iter().map(|r| r.beta).collect()))
-        .column(
-            "seed",
-            Values::Int(rows.iter().map(|r| Some(r.seed as i64)).collect()),
-        )
-        .column(
-            "test_accuracy",
-            Values::Float(rows.iter().map(|r| Some(r.test_accuracy)).collect()),
-        )
-        .column(
-            "test_nll",
-            Values::Float(rows.iter().map(|r| Some(r.test_nll)).collect()),
-        )
-        .column(
-            "best_epoch",
-            Values::Int(rows.iter().map(|r| Some(r.best_epoch as i64)).collect()),
-        );
+        .column("seed", ints(&rows, |r| r.seed as i64))
+        .column("test_accuracy", floats(&rows, |r| r.test_accuracy))
+        .column("test_nll", floats(&rows, |r| r.test_nll))
+        .column("best_epoch", ints(&rows, |r| r.best_epoch as i64));
     write_tables_as(&table, dir, "classification")?;
     print_classification(config, &rows);
     classification_figure(config, &rows, dir)
@@ -385,46 +367,18 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
         .flat_map(|r| (0..r.learned_variance.len()).map(move |d| (r, d)))
         .collect();
     let inner = Table::default()
-        .column(
-            "estimator",
-            Values::Text(rows.iter().map(|(r, _)| Some(label(r.estimator))).collect()),
-        )
-        .column(
-            "lambda",
-            Values::Float(rows.iter().map(|(r, _)| Some(r.lambda)).collect()),
-        )
-        .column(
-            "u",
-            Values::Float(rows.iter().map(|(r, _)| Some(r.u)).collect()),
-        )
-        .column(
-            "group",
-            Values::Int(rows.iter().map(|(r, _)| Some(r.group as i64)).collect()),
-        )
-        .column(
-            "seed",
-            Values::Int(rows.iter().map(|(r, _)| Some(r.seed as i64)).collect()),
-        )
-        .column(
-            "dimension",
-            Values::Int(rows.iter().map(|(_, d)| Some(*d as i64)).collect()),
-        )
+        .column("estimator", texts(&rows, |(r, _)| label(r.estimator)))
+        .column("lambda", floats(&rows, |(r, _)| r.lambda))
+        .column("u", floats(&rows, |(r, _)| r.u))
+        .column("group", ints(&rows, |(r, _)| r.group as i64))
+        .column("seed", ints(&rows, |(r, _)| r.seed as i64))
+        .column("dimension", ints(&rows, |(_, d)| *d as i64))
         .column(
             "learned_variance",
-            Values::Float(
-                rows.iter()
-                    .map(|(r, d)| Some(r.learned_variance[*d]))
-                    .collect(),
-            ),
+            floats(&rows, |(r, d)| r.learned_variance[*d]),
         )
-        .column(
-            "theory_variance",
-            Values::Float(rows.iter().map(|(r, _)| Some(r.theory_variance)).collect()),
-        )
-        .column(
-            "mean_error",
-            Values::Float(rows.iter().map(|(r, _)| Some(r.mean_error)).collect()),
-        );
+        .column("theory_variance", floats(&rows, |(r, _)| r.theory_variance))
+        .column("mean_error", floats(&rows, |(r, _)| r.mean_error));
     write_tables_as(&inner, dir, "inner")?;
     let outer_rows: Vec<(&evolab_bilevel::theory::OuterRow, usize)> = report
         .outer
@@ -432,49 +386,17 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
         .flat_map(|r| (0..r.learned_u.len()).map(move |d| (r, d)))
         .collect();
     let outer = Table::default()
-        .column(
-            "seed",
-            Values::Int(
-                outer_rows
-                    .iter()
-                    .map(|(r, _)| Some(r.seed as i64))
-                    .collect(),
-            ),
-        )
-        .column(
-            "lambda",
-            Values::Float(outer_rows.iter().map(|(r, _)| Some(r.lambda)).collect()),
-        )
-        .column(
-            "dimension",
-            Values::Int(outer_rows.iter().map(|(_, d)| Some(*d as i64)).collect()),
-        )
-        .column(
-            "learned_u",
-            Values::Float(
-                outer_rows
-                    .iter()
-                    .map(|(r, d)| Some(r.learned_u[*d]))
-                    .collect(),
-            ),
-        )
+        .column("seed", ints(&outer_rows, |(r, _)| r.seed as i64))
+        .column("lambda", floats(&outer_rows, |(r, _)| r.lambda))
+        .column("dimension", ints(&outer_rows, |(_, d)| *d as i64))
+        .column("learned_u", floats(&outer_rows, |(r, d)| r.learned_u[*d]))
         .column(
             "closed_form_u",
-            Values::Float(
-                outer_rows
-                    .iter()
-                    .map(|(r, d)| Some(r.closed_form_u[*d]))
-                    .collect(),
-            ),
+            floats(&outer_rows, |(r, d)| r.closed_form_u[*d]),
         )
         .column(
             "relative_error",
-            Values::Float(
-                outer_rows
-                    .iter()
-                    .map(|(r, _)| Some(r.relative_error))
-                    .collect(),
-            ),
+            floats(&outer_rows, |(r, _)| r.relative_error),
         );
     write_tables_as(&outer, dir, "outer")?;
     let entries: Vec<(&evolab_bilevel::theory::OuterRow, usize)> = report
@@ -485,87 +407,27 @@ fn write_tables(report: &TheoryReport, dir: &std::path::Path) -> anyhow::Result<
     let dim =
         |r: &evolab_bilevel::theory::OuterRow| (r.full_learned_u.len() as f64).sqrt() as usize;
     let full = Table::default()
-        .column(
-            "seed",
-            Values::Int(entries.iter().map(|(r, _)| Some(r.seed as i64)).collect()),
-        )
-        .column(
-            "lambda",
-            Values::Float(entries.iter().map(|(r, _)| Some(r.lambda)).collect()),
-        )
-        .column(
-            "row",
-            Values::Int(
-                entries
-                    .iter()
-                    .map(|(r, k)| Some((k / dim(r)) as i64))
-                    .collect(),
-            ),
-        )
-        .column(
-            "column",
-            Values::Int(
-                entries
-                    .iter()
-                    .map(|(r, k)| Some((k % dim(r)) as i64))
-                    .collect(),
-            ),
-        )
-        .column(
-            "learned_u",
-            Values::Float(
-                entries
-                    .iter()
-                    .map(|(r, k)| Some(r.full_learned_u[*k]))
-                    .collect(),
-            ),
-        )
+        .column("seed", ints(&entries, |(r, _)| r.seed as i64))
+        .column("lambda", floats(&entries, |(r, _)| r.lambda))
+        .column("row", ints(&entries, |(r, k)| (k / dim(r)) as i64))
+        .column("column", ints(&entries, |(r, k)| (k % dim(r)) as i64))
+        .column("learned_u", floats(&entries, |(r, k)| r.full_learned_u[*k]))
         .column(
             "closed_form_u",
-            Values::Float(
-                entries
-                    .iter()
-                    .map(|(r, k)| Some(r.full_closed_form_u[*k]))
-                    .collect(),
-            ),
+            floats(&entries, |(r, k)| r.full_closed_form_u[*k]),
         )
         .column(
             "relative_error",
-            Values::Float(
-                entries
-                    .iter()
-                    .map(|(r, _)| Some(r.full_relative_error))
-                    .collect(),
-            ),
+            floats(&entries, |(r, _)| r.full_relative_error),
         );
     write_tables_as(&full, dir, "outer_full")?;
     let outer = &report.outer;
     let scalar = Table::default()
-        .column(
-            "seed",
-            Values::Int(outer.iter().map(|r| Some(r.seed as i64)).collect()),
-        )
-        .column(
-            "lambda",
-            Values::Float(outer.iter().map(|r| Some(r.lambda)).collect()),
-        )
-        .column(
-            "golden_section_u",
-            Values::Float(outer.iter().map(|r| Some(r.scalar_u)).collect()),
-        )
-        .column(
-            "closed_form_u",
-            Values::Float(outer.iter().map(|r| Some(r.scalar_closed_form_u)).collect()),
-        )
-        .column(
-            "relative_error",
-            Values::Float(
-                outer
-                    .iter()
-                    .map(|r| Some(r.scalar_relative_error))
-                    .collect(),
-            ),
-        );
+        .column("seed", ints(outer, |r| r.seed as i64))
+        .column("lambda", floats(outer, |r| r.lambda))
+        .column("golden_section_u", floats(outer, |r| r.scalar_u))
+        .column("closed_form_u", floats(outer, |r| r.scalar_closed_form_u))
+        .column("relative_error", floats(outer, |r| r.scalar_relative_error));
     write_tables_as(&scalar, dir, "outer_scalar")?;
     Ok(())
 }

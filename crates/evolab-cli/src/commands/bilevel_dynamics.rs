@@ -7,7 +7,7 @@ use anyhow::Context;
 use evolab_bilevel::dynamics::{run, DynamicsConfig, DynamicsReport, DynamicsRow, Progress};
 use evolab_core::table::{Table, Values};
 
-use super::bilevel_report::{ci_band, ci_cell, distinct, write_tables_as};
+use super::bilevel_report::{ci_band, ci_cell, distinct, floats, ints, texts, write_tables_as};
 use evolab_plot::{save, BarGroup, BarValue, Bars, Figure, LineBands};
 use evolab_rl::experiment::mean_ci95;
 
@@ -107,14 +107,8 @@ pub fn print_summary(config: &DynamicsConfig, report: &DynamicsReport) {
 fn write_tables(report: &DynamicsReport, dir: &Path) -> anyhow::Result<()> {
     let rows = &report.rows;
     let runs = Table::default()
-        .column(
-            "seed",
-            Values::Int(rows.iter().map(|r| Some(r.seed as i64)).collect()),
-        )
-        .column(
-            "method",
-            Values::Text(rows.iter().map(|r| Some(r.label.clone())).collect()),
-        )
+        .column("seed", ints(rows, |r| r.seed as i64))
+        .column("method", texts(rows, |r| r.label.clone()))
         .column(
             "lambda",
             Values::Float(
@@ -128,22 +122,10 @@ fn write_tables(report: &DynamicsReport, dir: &Path) -> anyhow::Result<()> {
                     .collect(),
             ),
         )
-        .column(
-            "test_rmse",
-            Values::Float(rows.iter().map(|r| Some(r.test_rmse)).collect()),
-        )
-        .column(
-            "test_nll",
-            Values::Float(rows.iter().map(|r| Some(r.test_nll)).collect()),
-        )
-        .column(
-            "test_variance",
-            Values::Float(rows.iter().map(|r| Some(r.test_variance)).collect()),
-        )
-        .column(
-            "best_update",
-            Values::Int(rows.iter().map(|r| Some(r.best_update as i64)).collect()),
-        )
+        .column("test_rmse", floats(rows, |r| r.test_rmse))
+        .column("test_nll", floats(rows, |r| r.test_nll))
+        .column("test_variance", floats(rows, |r| r.test_variance))
+        .column("best_update", ints(rows, |r| r.best_update as i64))
         .column(
             "mean_return",
             Values::Float(
@@ -165,43 +147,18 @@ fn write_tables(report: &DynamicsReport, dir: &Path) -> anyhow::Result<()> {
         .flat_map(|r| r.curve.iter().map(move |c| (r, c)))
         .collect();
     let curves = Table::default()
-        .column(
-            "seed",
-            Values::Int(points.iter().map(|(r, _)| Some(r.seed as i64)).collect()),
-        )
-        .column(
-            "method",
-            Values::Text(points.iter().map(|(r, _)| Some(r.label.clone())).collect()),
-        )
-        .column(
-            "update",
-            Values::Int(points.iter().map(|(_, c)| Some(c.update as i64)).collect()),
-        )
-        .column(
-            "train_loss",
-            Values::Float(points.iter().map(|(_, c)| Some(c.train_loss)).collect()),
-        )
+        .column("seed", ints(&points, |(r, _)| r.seed as i64))
+        .column("method", texts(&points, |(r, _)| r.label.clone()))
+        .column("update", ints(&points, |(_, c)| c.update as i64))
+        .column("train_loss", floats(&points, |(_, c)| c.train_loss))
         .column(
             "validation_rmse",
-            Values::Float(
-                points
-                    .iter()
-                    .map(|(_, c)| Some(c.validation.rmse))
-                    .collect(),
-            ),
+            floats(&points, |(_, c)| c.validation.rmse),
         )
-        .column(
-            "validation_nll",
-            Values::Float(points.iter().map(|(_, c)| Some(c.validation.nll)).collect()),
-        )
+        .column("validation_nll", floats(&points, |(_, c)| c.validation.nll))
         .column(
             "validation_variance",
-            Values::Float(
-                points
-                    .iter()
-                    .map(|(_, c)| Some(c.validation.variance))
-                    .collect(),
-            ),
+            floats(&points, |(_, c)| c.validation.variance),
         );
     write_tables_as(&curves, dir, "curves")?;
     Ok(())

@@ -7,7 +7,7 @@ use anyhow::Context;
 use evolab_bilevel::linear::{run, LinearConfig, LinearPoint, LinearRow};
 use evolab_core::table::{Table, Values};
 
-use super::bilevel_report::{ci_band, ci_cell, distinct, write_tables_as};
+use super::bilevel_report::{ci_band, ci_cell, distinct, floats, ints, texts, write_tables_as};
 use evolab_plot::{save, Figure, LineBands};
 
 /// How close (in nats per dimension) a run must come to NLL training's final validation
@@ -101,30 +101,12 @@ pub fn print_summary(config: &LinearConfig, rows: &[LinearRow]) {
 
 fn write_tables(rows: &[LinearRow], dir: &Path) -> anyhow::Result<()> {
     let runs = Table::default()
-        .column(
-            "seed",
-            Values::Int(rows.iter().map(|r| Some(r.seed as i64)).collect()),
-        )
-        .column(
-            "loc",
-            Values::Float(rows.iter().map(|r| Some(r.loc)).collect()),
-        )
-        .column(
-            "noise_std",
-            Values::Float(rows.iter().map(|r| Some(r.noise_std)).collect()),
-        )
-        .column(
-            "method",
-            Values::Text(rows.iter().map(|r| Some(r.label.clone())).collect()),
-        )
-        .column(
-            "test_nll",
-            Values::Float(rows.iter().map(|r| Some(r.test_nll)).collect()),
-        )
-        .column(
-            "best_update",
-            Values::Int(rows.iter().map(|r| Some(r.best_update as i64)).collect()),
-        )
+        .column("seed", ints(rows, |r| r.seed as i64))
+        .column("loc", floats(rows, |r| r.loc))
+        .column("noise_std", floats(rows, |r| r.noise_std))
+        .column("method", texts(rows, |r| r.label.clone()))
+        .column("test_nll", floats(rows, |r| r.test_nll))
+        .column("best_update", ints(rows, |r| r.best_update as i64))
         .column(
             "error",
             Values::Text(rows.iter().map(|r| r.error.clone()).collect()),
@@ -135,30 +117,12 @@ fn write_tables(rows: &[LinearRow], dir: &Path) -> anyhow::Result<()> {
         .flat_map(|r| r.curve.iter().map(move |p| (r, p)))
         .collect();
     let curves = Table::default()
-        .column(
-            "seed",
-            Values::Int(points.iter().map(|(r, _)| Some(r.seed as i64)).collect()),
-        )
-        .column(
-            "method",
-            Values::Text(points.iter().map(|(r, _)| Some(r.label.clone())).collect()),
-        )
-        .column(
-            "update",
-            Values::Int(points.iter().map(|(_, p)| Some(p.update as i64)).collect()),
-        )
-        .column(
-            "validation_nll",
-            Values::Float(points.iter().map(|(_, p)| Some(p.validation_nll)).collect()),
-        )
-        .column(
-            "mean_error",
-            Values::Float(points.iter().map(|(_, p)| Some(p.mean_error)).collect()),
-        )
-        .column(
-            "sigma_error",
-            Values::Float(points.iter().map(|(_, p)| Some(p.sigma_error)).collect()),
-        );
+        .column("seed", ints(&points, |(r, _)| r.seed as i64))
+        .column("method", texts(&points, |(r, _)| r.label.clone()))
+        .column("update", ints(&points, |(_, p)| p.update as i64))
+        .column("validation_nll", floats(&points, |(_, p)| p.validation_nll))
+        .column("mean_error", floats(&points, |(_, p)| p.mean_error))
+        .column("sigma_error", floats(&points, |(_, p)| p.sigma_error));
     write_tables_as(&curves, dir, "curves")?;
     Ok(())
 }

@@ -1,10 +1,11 @@
-//! Pieces every bilevel experiment's report uses: tables written as CSV and Parquet, method
+//! Pieces every bilevel experiment's report uses: tables written as CSV and Parquet, their
+//! columns, method
 //! labels in first-seen order, "mean ± half-width" cells and mean ± 95% CI bands.
 
 use std::path::Path;
 
 use evolab_core::export::ExportFormat;
-use evolab_core::table::{write_table, Table};
+use evolab_core::table::{write_table, Table, Values};
 use evolab_plot::BandSeries;
 use evolab_rl::experiment::mean_ci95;
 
@@ -17,6 +18,19 @@ pub fn write_tables_as(table: &Table, dir: &Path, stem: &str) -> anyhow::Result<
         &dir.join(format!("{stem}.parquet")),
     )?;
     Ok(())
+}
+
+/// A table column of `f` applied to every row.
+pub fn ints<T>(rows: &[T], f: impl Fn(&T) -> i64) -> Values {
+    Values::Int(rows.iter().map(|r| Some(f(r))).collect())
+}
+
+pub fn floats<T>(rows: &[T], f: impl Fn(&T) -> f64) -> Values {
+    Values::Float(rows.iter().map(|r| Some(f(r))).collect())
+}
+
+pub fn texts<T>(rows: &[T], f: impl Fn(&T) -> String) -> Values {
+    Values::Text(rows.iter().map(|r| Some(f(r))).collect())
 }
 
 /// The distinct labels, in the order they first appear.
